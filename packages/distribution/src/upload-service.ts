@@ -1,0 +1,188 @@
+import type { Hash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { BlobDriver } from './blob-driver.js';
+import { newHash, type DigestAlgorithm, type ParsedDigest } from './digest.js';
+import { RegistryError } from './errors.js';
+import type { BlobRecord, MetadataStore, UploadSession } from './metadata-store.js';
+
+const UPLOAD_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Upload hash states kept in memory; an upload whose state was evicted is re-hashed from storage. */
+const MAX_CACHED_HASHES = 4096;
+
+interface HashState {
+  algorithm: DigestAlgorithm;
+  hash: Hash;
+  /** How many bytes of the upload `hash` has seen. */
+  offset: number;
+}
+
+export interface ChunkResult {
+  size: number;
+}
+
+/**
+ * Blob uploads: sessions in the MetadataStore, bytes in the BlobDriver, digests computed while the
+ * bytes stream through. The running hash of each upload is kept in memory between chunks so a
+ * chunked upload is hashed once; after a restart (or on another instance) it is rebuilt from the
+ * stored bytes.
+ */
+export class UploadService {
+  private readonly hashes = new Map<string, HashState>();
+
+  constructor(
+    private readonly blobs: BlobDriver,
+    private readonly metadata: MetadataStore,
+  ) {}
+
+  async start(repository: string): Promise<UploadSession> {
+    const session: UploadSession = { id: randomUUID(), repository, createdAt: new Date() };
+    await this.blobs.createUpload(session.id);
+    try {
+      await this.metadata.createUpload(session);
+    } catch (error) {
+      await this.blobs.cancel(session.id);
+      throw error;
+    }
+    return session;
+  }
+
+  /** The session's current size; answers BLOB_UPLOAD_UNKNOWN when there is no such upload. */
+  async size(repository: string, uploadId: string): Promise<number> {
+    if (!UPLOAD_ID_PATTERN.test(uploadId)) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    const [session, size] = await Promise.all([
+      this.metadata.getUpload(repository, uploadId),
+      this.blobs.uploadSize(uploadId),
+    ]);
+    if (!session || size === null) throw new RegistryError('BLOB_UPLOAD_UNKNOWN');
+    return size;
+  }
+
+  /** Appends a chunk at `offset` (the caller has checked it is the current size). */
+  async appendChunk(uploadId: string, offset: number, body: Readable): Promise<number> {
+    const state = this.continuedHash(uploadId, offset, 'sha256');
+    this.hashes.delete(uploadId);
+    const size = await this.blobs.append(uploadId, offset, state ? tap(body, state.hash) : body);
+    if (state) this.remember(uploadId, { ...state, offset: size });
+    return size;
+  }
+
+  /** Drops bytes past `offset`, undoing a chunk that turned out invalid. */
+  async truncate(uploadId: string, offset: number): Promise<void> {
+    this.hashes.delete(uploadId);
+    await this.blobs.append(uploadId, offset, Readable.from([]));
+  }
+
+  /**
+   * Appends the final body (if any), verifies the digest and commits the blob. On a digest
+   * mismatch the upload is discarded entirely and DIGEST_INVALID answered.
+   */
+  async complete(
+    repository: string,
+    uploadId: string,
+    offset: number,
+    expected: ParsedDigest,
+    body: Readable | null,
+  ): Promise<BlobRecord> {
+    let state = this.continuedHash(uploadId, offset, expected.algorithm);
+    this.hashes.delete(uploadId);
+    state ??= await this.rehash(uploadId, expected.algorithm, offset);
+    const size = body ? await this.blobs.append(uploadId, offset, tap(body, state.hash)) : offset;
+    const digest = `${expected.algorithm}:${state.hash.digest('hex')}`;
+    if (digest !== `${expected.algorithm}:${expected.hex}`) {
+      await this.discard(repository, uploadId);
+      throw new RegistryError(
+        'DIGEST_INVALID',
+        `upload digest ${digest} does not match ${expected.algorithm}:${expected.hex}`,
+      );
+    }
+    await this.blobs.commit(uploadId, digest);
+    const blob = { digest, size };
+    if (!(await this.metadata.completeUpload(repository, uploadId, blob))) {
+      throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the upload was completed or cancelled concurrently');
+    }
+    return blob;
+  }
+
+  /** A whole blob in one request (`POST ?digest=`): no session is recorded. */
+  async monolithic(repository: string, expected: ParsedDigest, body: Readable): Promise<BlobRecord> {
+    const uploadId = randomUUID();
+    await this.blobs.createUpload(uploadId);
+    try {
+      const hash = newHash(expected.algorithm);
+      const size = await this.blobs.append(uploadId, 0, tap(body, hash));
+      const digest = `${expected.algorithm}:${hash.digest('hex')}`;
+      if (digest !== `${expected.algorithm}:${expected.hex}`) {
+        throw new RegistryError(
+          'DIGEST_INVALID',
+          `upload digest ${digest} does not match ${expected.algorithm}:${expected.hex}`,
+        );
+      }
+      await this.blobs.commit(uploadId, digest);
+      const blob = { digest, size };
+      await this.metadata.linkBlob(repository, blob);
+      return blob;
+    } catch (error) {
+      await this.blobs.cancel(uploadId);
+      throw error;
+    }
+  }
+
+  async cancel(repository: string, uploadId: string): Promise<void> {
+    await this.size(repository, uploadId);
+    await this.discard(repository, uploadId);
+  }
+
+  /** Forgets the in-memory hash of an upload whose request failed midway. */
+  forget(uploadId: string): void {
+    this.hashes.delete(uploadId);
+  }
+
+  private async discard(repository: string, uploadId: string): Promise<void> {
+    this.hashes.delete(uploadId);
+    await this.metadata.deleteUpload(repository, uploadId);
+    await this.blobs.cancel(uploadId);
+  }
+
+  private continuedHash(uploadId: string, offset: number, algorithm: DigestAlgorithm): HashState | null {
+    const state = this.hashes.get(uploadId);
+    if (state && state.offset === offset && state.algorithm === algorithm) return state;
+    if (offset === 0) return { algorithm, hash: newHash(algorithm), offset: 0 };
+    return null;
+  }
+
+  private async rehash(uploadId: string, algorithm: DigestAlgorithm, offset: number): Promise<HashState> {
+    const hash = newHash(algorithm);
+    let seen = 0;
+    for await (const chunk of await this.blobs.readUpload(uploadId)) {
+      const bytes = chunk as Buffer;
+      const take = Math.min(bytes.length, offset - seen);
+      hash.update(take === bytes.length ? bytes : bytes.subarray(0, take));
+      seen += take;
+      if (seen >= offset) break;
+    }
+    return { algorithm, hash, offset };
+  }
+
+  private remember(uploadId: string, state: HashState): void {
+    if (this.hashes.size >= MAX_CACHED_HASHES) {
+      const oldest = this.hashes.keys().next().value;
+      if (oldest !== undefined) this.hashes.delete(oldest);
+    }
+    this.hashes.set(uploadId, state);
+  }
+}
+
+/** Passes a stream through unchanged while feeding every chunk to `hash`. */
+function tap(body: Readable, hash: Hash): Readable {
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+  });
+  // The driver pipes the result; errors of `body` must reach it through the transform.
+  void pipeline(body, hashing).catch((error: unknown) => hashing.destroy(error as Error));
+  return hashing;
+}

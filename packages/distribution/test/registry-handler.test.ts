@@ -1,0 +1,172 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessRequest, AuthorizationResult, Authorizer } from '../src/authorizer.js';
+import type { EventSink, RegistryEvent } from '../src/event-sink.js';
+import { FilesystemBlobDriver } from '../src/filesystem-blob-driver.js';
+import { MediaType } from '../src/manifest.js';
+import { createRegistryHandler } from '../src/registry-handler.js';
+import { MemoryMetadataStore } from '../src/testing/memory-metadata-store.js';
+
+class RecordingEventSink implements EventSink {
+  readonly events: RegistryEvent[] = [];
+  emit(event: RegistryEvent): void {
+    this.events.push(event);
+  }
+}
+
+/** Denies pushes to repositories under `readonly/` and anything without a `x-user` header. */
+class TestAuthorizer implements Authorizer {
+  readonly asked: AccessRequest[] = [];
+  authorize(req: IncomingMessage, access: AccessRequest): AuthorizationResult {
+    this.asked.push(access);
+    if (!req.headers['x-user']) {
+      return {
+        allowed: false,
+        status: 401,
+        challenge: 'Bearer realm="http://auth.test/token"',
+        message: 'log in',
+      };
+    }
+    if (access.repository?.startsWith('readonly/') && access.actions.includes('push')) {
+      return { allowed: false, status: 403, message: 'push denied' };
+    }
+    return { allowed: true };
+  }
+}
+
+const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+
+describe(createRegistryHandler.name, () => {
+  let server: Server;
+  let base: string;
+  let dir: string;
+  const events = new RecordingEventSink();
+  const authorizer = new TestAuthorizer();
+  const headers = { 'x-user': 'tester' };
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'berth-handler-'));
+    const handler = createRegistryHandler({
+      blobs: new FilesystemBlobDriver(dir),
+      metadata: new MemoryMetadataStore(),
+      authorizer,
+      events,
+      instanceId: 'test-instance',
+    });
+    server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function pushImage(repository: string, tag: string) {
+    const layer = Buffer.from(`layer of ${repository}:${tag}`);
+    const config = Buffer.from(`{"repository":"${repository}"}`);
+    for (const blob of [layer, config]) {
+      const res = await fetch(`${base}/v2/${repository}/blobs/uploads/?digest=${sha256(blob)}`, {
+        method: 'POST',
+        body: blob,
+        headers,
+      });
+      expect(res.status).toBe(201);
+    }
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: sha256(config),
+          size: config.length,
+        },
+        layers: [
+          { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: sha256(layer), size: layer.length },
+        ],
+      }),
+    );
+    const res = await fetch(`${base}/v2/${repository}/manifests/${tag}`, {
+      method: 'PUT',
+      body: manifest,
+      headers: { ...headers, 'Content-Type': MediaType.OciManifest },
+    });
+    expect(res.status).toBe(201);
+    return { digest: sha256(manifest), size: manifest.length };
+  }
+
+  it('asks the authorizer before anything and answers its challenge', async () => {
+    const res = await fetch(`${base}/v2/team/app/manifests/latest`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="http://auth.test/token"');
+    expect(await res.json()).toEqual({ errors: [{ code: 'UNAUTHORIZED', message: 'log in' }] });
+    expect(authorizer.asked.at(-1)).toEqual({
+      kind: 'repository',
+      repository: 'team/app',
+      actions: ['pull'],
+    });
+  });
+
+  it('answers DENIED with 403 when the authorizer refuses a push, and stores nothing', async () => {
+    const res = await fetch(`${base}/v2/readonly/app/blobs/uploads/`, { method: 'POST', headers });
+    expect(res.status).toBe(403);
+    expect((await res.json()).errors[0].code).toBe('DENIED');
+    const tags = await fetch(`${base}/v2/readonly/app/tags/list`, { headers });
+    expect(tags.status).toBe(404);
+  });
+
+  it('emits push, pull and delete events shaped like distribution notifications', async () => {
+    const { digest, size } = await pushImage('team/events', 'v1');
+    const pushed = events.events.find((event) => event.action === 'push' && event.target.tag === 'v1');
+    expect(pushed).toMatchObject({
+      action: 'push',
+      target: { repository: 'team/events', digest, size, mediaType: MediaType.OciManifest, tag: 'v1' },
+      request: { method: 'PUT', addr: '127.0.0.1' },
+      source: { instanceID: 'test-instance' },
+    });
+    expect(pushed?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(Date.parse(pushed!.timestamp)).not.toBeNaN();
+
+    const pull = await fetch(`${base}/v2/team/events/manifests/v1`, { headers });
+    expect(pull.status).toBe(200);
+    await pull.arrayBuffer();
+    expect(events.events.at(-1)).toMatchObject({
+      action: 'pull',
+      target: { repository: 'team/events', digest, tag: 'v1' },
+    });
+
+    const removed = await fetch(`${base}/v2/team/events/manifests/v1`, { method: 'DELETE', headers });
+    expect(removed.status).toBe(202);
+    expect(events.events.at(-1)).toMatchObject({
+      action: 'delete',
+      target: { repository: 'team/events', tag: 'v1' },
+    });
+    // Deleting the tag leaves the manifest reachable by digest.
+    expect(
+      (await fetch(`${base}/v2/team/events/manifests/${digest}`, { method: 'HEAD', headers })).status,
+    ).toBe(200);
+  });
+
+  it('checks pull on the source of a cross-repository mount', async () => {
+    await pushImage('team/source', 'v1');
+    const layer = Buffer.from('layer of team/source:v1');
+    const res = await fetch(`${base}/v2/team/target/blobs/uploads/?mount=${sha256(layer)}&from=team/source`, {
+      method: 'POST',
+      headers,
+    });
+    expect(res.status).toBe(201);
+    expect(authorizer.asked).toContainEqual({
+      kind: 'repository',
+      repository: 'team/source',
+      actions: ['pull'],
+    });
+    expect(events.events.at(-1)).toMatchObject({ action: 'mount', target: { repository: 'team/target' } });
+  });
+});
