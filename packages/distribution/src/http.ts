@@ -41,21 +41,29 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Regi
   res.end(req.method === 'HEAD' ? undefined : payload);
 }
 
+/** Bodies up to this size are read and dropped after a refusal, so the client sees the answer. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /** Reads a whole (small) body, refusing more than `limit` bytes with 413. */
 export async function readLimitedBody(req: IncomingMessage, limit: number, what: string): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooLarge = () =>
-    new RegistryError('SIZE_INVALID', `${what} exceeds the limit of ${limit} bytes`, undefined, {
+  const tooLarge = new RegistryError(
+    'SIZE_INVALID',
+    `${what} exceeds the limit of ${limit} bytes`,
+    undefined,
+    {
       status: 413,
-    });
-  if (declared > limit) throw tooLarge();
+    },
+  );
+  if (declared > DRAIN_LIMIT_BYTES) throw tooLarge;
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of req) {
     total += (chunk as Buffer).length;
-    if (total > limit) throw tooLarge();
-    chunks.push(chunk as Buffer);
+    if (total > DRAIN_LIMIT_BYTES) break;
+    if (total <= limit) chunks.push(chunk as Buffer);
   }
+  if (total > limit) throw tooLarge;
   return Buffer.concat(chunks, total);
 }
 

@@ -1,0 +1,14 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import type { OverallHealthStatusDto } from './health.dto.js';
+import { HealthService } from './health.service.js';
+
+@Controller('api/v2.0')
+export class HealthController {
+  constructor(@Inject(HealthService) private readonly health: HealthService) {}
+
+  /** Harbor's `GET /api/v2.0/health`: 200 with the overall and per-component status. */
+  @Get('health')
+  getHealth(): Promise<OverallHealthStatusDto> {
+    return this.health.check();
+  }
+}

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORE_MAIN, startCore, type CoreProcess } from '../support/core-process.js';
+
+describe('core startup', () => {
+  let sut: CoreProcess;
+
+  beforeAll(async () => {
+    sut = await startCore();
+  });
+
+  afterAll(async () => {
+    await sut?.stop();
+  });
+
+  it('answers GET /v2/ with 200 and the distribution API version header', async () => {
+    const response = await fetch(`${sut.url}/v2/`);
+    await response.arrayBuffer();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+  });
+
+  it('routes /v2 without a trailing slash to the engine, not Fastify', async () => {
+    const response = await fetch(`${sut.url}/v2`);
+    await response.arrayBuffer();
+    expect(response.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+  });
+
+  it('answers the health endpoint in Harbor shape with a healthy database', async () => {
+    const response = await fetch(`${sut.url}/api/v2.0/health`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as {
+      status: string;
+      components: { name: string; status: string }[];
+    };
+    expect(body.status).toBe('healthy');
+    expect(body.components).toContainEqual({ name: 'database', status: 'healthy' });
+  });
+
+  it('sends other paths to Fastify', async () => {
+    const response = await fetch(`${sut.url}/v2x`);
+    await response.arrayBuffer();
+    expect(response.status).toBe(404);
+    expect(response.headers.get('docker-distribution-api-version')).toBeNull();
+  });
+
+  it('logs the URL it listens on', () => {
+    expect(sut.logs()).toContain(`Berth listening on http://127.0.0.1:${sut.port}`);
+  });
+});
+
+describe('core startup with BERTH_PORT=0', () => {
+  it('picks a free port, prints it, serves on it and exits 0 on SIGTERM', async () => {
+    const sut = await startCore({ port: 0 });
+    try {
+      expect(sut.port).toBeGreaterThan(0);
+      expect(sut.logs()).toMatch(new RegExp(`Berth listening on http://127\\.0\\.0\\.1:${sut.port}\\b`));
+      const response = await fetch(`${sut.url}/v2/`);
+      await response.arrayBuffer();
+      expect(response.status).toBe(200);
+    } finally {
+      await sut.stop();
+      expect(await sut.exited).toEqual({ code: 0, signal: null });
+    }
+  });
+});
+
+describe('core configuration', () => {
+  it('refuses to start on a bad value, naming it', async () => {
+    const child = spawn(process.execPath, [CORE_MAIN], {
+      env: { ...process.env, BERTH_PORT: 'eighty', DATABASE_URL: 'mysql://nope' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('BERTH_PORT must be an integer');
+    expect(stderr).toContain('DATABASE_URL must be a postgres://');
+  });
+});

@@ -1,0 +1,507 @@
+import type {
+  BlobRecord,
+  CommitManifestResult,
+  ManifestReference,
+  MetadataStore,
+  NewManifest,
+  PageRequest,
+  ReferrerDescriptor,
+  StoredManifest,
+  UploadSession,
+} from '@berth/distribution';
+import type pg from 'pg';
+
+/**
+ * The engine's MetadataStore on PostgreSQL (tables of /prisma/schema.prisma).
+ *
+ * Every call is one statement or one short READ COMMITTED transaction of parameterised SQL on the
+ * `pg` pool; the hottest reads are named prepared statements, so each connection plans them once.
+ *
+ * Concurrency rules:
+ * - Creating rows that may race (repository, blob, link, manifest, tag) is INSERT … ON CONFLICT,
+ *   never read-then-insert, so concurrent pushes of the same content into a new repository all
+ *   succeed.
+ * - commitManifest locks what the manifest needs (`FOR KEY SHARE` on the repository's blob links and
+ *   child manifests) before writing, so a concurrent unlinkBlob or deleteManifest either happens
+ *   before the check (and the commit reports it missing) or waits for the commit.
+ * - Deadlocks and serialization failures, and a foreign key that vanished between two statements
+ *   (a row deleted by a concurrent delete or GC), retry the whole transaction a few times.
+ * - Ordering of tags and repository names is bytewise (`COLLATE "C"`), whatever the database's
+ *   collation, as the distribution spec's "lexical order" means.
+ */
+export class PgMetadataStore implements MetadataStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async getRepositoryBlob(repository: string, digest: string): Promise<{ size: number } | null> {
+    const { rows } = await this.pool.query<{ size: string }>({
+      ...SQL.getRepositoryBlob,
+      values: [repository, digest],
+    });
+    const row = rows[0];
+    return row ? { size: Number(row.size) } : null;
+  }
+
+  async linkBlob(repository: string, blob: BlobRecord): Promise<void> {
+    await this.transaction((client) => this.link(client, repository, blob));
+  }
+
+  async unlinkBlob(repository: string, digest: string): Promise<boolean> {
+    const result = await this.pool.query({ ...SQL.unlinkBlob, values: [repository, digest] });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async createUpload(session: UploadSession): Promise<void> {
+    if (!isUuid(session.id)) {
+      throw new TypeError(`upload session id must be a UUID, got ${JSON.stringify(session.id)}`);
+    }
+    await this.pool.query({
+      ...SQL.createUpload,
+      values: [session.id, session.repository, session.createdAt],
+    });
+  }
+
+  async getUpload(repository: string, uploadId: string): Promise<UploadSession | null> {
+    if (!isUuid(uploadId)) return null;
+    const { rows } = await this.pool.query<{ id: string; repository: string; created_at: Date }>({
+      ...SQL.getUpload,
+      values: [uploadId, repository],
+    });
+    const row = rows[0];
+    return row ? { id: row.id, repository: row.repository, createdAt: row.created_at } : null;
+  }
+
+  async completeUpload(repository: string, uploadId: string, blob: BlobRecord): Promise<boolean> {
+    if (!isUuid(uploadId)) return false;
+    return this.transaction(async (client) => {
+      const deleted = await client.query({ ...SQL.deleteUpload, values: [uploadId, repository] });
+      if ((deleted.rowCount ?? 0) === 0) return new Rollback(false);
+      await this.link(client, repository, blob);
+      return true;
+    });
+  }
+
+  async deleteUpload(repository: string, uploadId: string): Promise<boolean> {
+    if (!isUuid(uploadId)) return false;
+    const result = await this.pool.query({ ...SQL.deleteUpload, values: [uploadId, repository] });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async getManifest(repository: string, reference: ManifestReference): Promise<StoredManifest | null> {
+    const query =
+      'digest' in reference
+        ? { ...SQL.getManifestByDigest, values: [repository, reference.digest] }
+        : { ...SQL.getManifestByTag, values: [repository, reference.tag] };
+    const { rows } = await this.pool.query<{
+      digest: string;
+      media_type: string;
+      size: string;
+      payload: Buffer;
+    }>(query);
+    const row = rows[0];
+    return row
+      ? { digest: row.digest, mediaType: row.media_type, size: Number(row.size), payload: row.payload }
+      : null;
+  }
+
+  async commitManifest(
+    repository: string,
+    manifest: NewManifest,
+    tag?: string,
+  ): Promise<CommitManifestResult> {
+    const blobDigests = unique(manifest.blobs.map((blob) => blob.digest));
+    const childDigests = unique(manifest.manifests.map((child) => child.digest));
+
+    return this.transaction<CommitManifestResult>(async (client) => {
+      let repositoryId = await findRepository(client, repository);
+      if (repositoryId === null) {
+        // A repository that does not exist has no blobs and no manifests.
+        if (blobDigests.length > 0 || childDigests.length > 0) {
+          return new Rollback({ ok: false, missingBlobs: blobDigests, missingManifests: childDigests });
+        }
+        repositoryId = await ensureRepository(client, repository);
+      }
+
+      const missingBlobs = await lockMissing(client, SQL.lockLinkedBlobs, repositoryId, blobDigests);
+      const missingManifests = await lockMissing(client, SQL.lockManifests, repositoryId, childDigests);
+      if (missingBlobs.length > 0 || missingManifests.length > 0) {
+        return new Rollback({ ok: false, missingBlobs, missingManifests });
+      }
+
+      const { id: manifestId, created } = await insertManifest(client, repositoryId, manifest);
+      if (created) await insertReferences(client, manifestId, manifest);
+
+      let changed = created;
+      if (tag) {
+        const upserted = await client.query({ ...SQL.upsertTag, values: [repositoryId, tag, manifestId] });
+        changed ||= (upserted.rowCount ?? 0) > 0;
+      }
+      // Last statement before COMMIT, so its row lock is held for the shortest time; and at most
+      // once a second, so concurrent pushes into one repository do not queue behind each commit.
+      if (changed) await client.query({ ...SQL.touchRepository, values: [repositoryId] });
+      return { ok: true, created };
+    });
+  }
+
+  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+    // Tags and references go with it (ON DELETE CASCADE).
+    const result = await this.pool.query({ ...SQL.deleteManifest, values: [repository, digest] });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async deleteTag(repository: string, tag: string): Promise<boolean> {
+    const result = await this.pool.query({ ...SQL.deleteTag, values: [repository, tag] });
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async listTags(repository: string, page: PageRequest): Promise<string[] | null> {
+    const limit = sqlLimit(page.limit);
+    const query =
+      page.last === undefined
+        ? { ...SQL.listTags, values: [repository, limit] }
+        : { ...SQL.listTagsAfter, values: [repository, limit, page.last] };
+    const { rows } = await this.pool.query<{ name: string | null }>(query);
+    if (rows.length === 0) return null;
+    return rows.flatMap((row) => (row.name === null ? [] : [row.name]));
+  }
+
+  async listRepositories(page: PageRequest): Promise<string[]> {
+    const limit = sqlLimit(page.limit);
+    const query =
+      page.last === undefined
+        ? { ...SQL.listRepositories, values: [limit] }
+        : { ...SQL.listRepositoriesAfter, values: [limit, page.last] };
+    const { rows } = await this.pool.query<{ name: string }>(query);
+    return rows.map((row) => row.name);
+  }
+
+  async listReferrers(
+    repository: string,
+    digest: string,
+    artifactType?: string,
+  ): Promise<ReferrerDescriptor[]> {
+    const query = artifactType
+      ? { ...SQL.listReferrersOfType, values: [repository, digest, artifactType] }
+      : { ...SQL.listReferrers, values: [repository, digest] };
+    const { rows } = await this.pool.query<{
+      media_type: string;
+      digest: string;
+      size: string;
+      artifact_type: string | null;
+      annotations: Record<string, string> | null;
+    }>(query);
+    return rows.map((row) => ({
+      mediaType: row.media_type,
+      digest: row.digest,
+      size: Number(row.size),
+      artifactType: row.artifact_type,
+      annotations: row.annotations,
+    }));
+  }
+
+  /** Blob row, repository and link, inside the caller's transaction. */
+  private async link(client: pg.PoolClient, repository: string, blob: BlobRecord): Promise<void> {
+    await client.query({ ...SQL.insertBlob, values: [blob.digest, blob.size] });
+    const repositoryId = await ensureRepository(client, repository);
+    await client.query({ ...SQL.insertLink, values: [repositoryId, blob.digest] });
+  }
+
+  /**
+   * Runs `work` in a transaction on one pooled connection and commits, unless it returns a
+   * `Rollback`. Retries the whole transaction on deadlock, serialization failure or a vanished
+   * foreign key.
+   */
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(client);
+        if (result instanceof Rollback) {
+          await client.query('ROLLBACK');
+          return result.value;
+        }
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+        }
+        if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+        throw error;
+      } finally {
+        // A client whose ROLLBACK failed is in an unknown state: destroy it instead of reusing it.
+        client.release(broken);
+      }
+    }
+  }
+}
+
+class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+const MAX_ATTEMPTS = 4;
+
+/** deadlock_detected, serialization_failure, foreign_key_violation. */
+const RETRYABLE_CODES = new Set(['40P01', '40001', '23503']);
+
+function isRetryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_CODES.has(code);
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Upload ids come from URLs: anything that is not a UUID is simply unknown (the column is `uuid`). */
+function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** LIMIT for a page size: negative means none, non-finite or unsafe means all (NULL). */
+function sqlLimit(limit: number): number | null {
+  if (!Number.isFinite(limit) || limit > Number.MAX_SAFE_INTEGER) return null;
+  return Math.max(0, Math.floor(limit));
+}
+
+async function findRepository(client: pg.PoolClient, name: string): Promise<string | null> {
+  const { rows } = await client.query<{ id: string }>({ ...SQL.repositoryId, values: [name] });
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * The repository's id, creating it if needed. INSERT … ON CONFLICT DO NOTHING waits for a
+ * concurrent creator and then yields nothing; the next SELECT (a new snapshot under READ
+ * COMMITTED) sees that creator's row.
+ */
+async function ensureRepository(client: pg.PoolClient, name: string): Promise<string> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = await findRepository(client, name);
+    if (existing !== null) return existing;
+    const { rows } = await client.query<{ id: string }>({ ...SQL.insertRepository, values: [name] });
+    if (rows[0]) return rows[0].id;
+  }
+  throw new Error(`repository ${name} could not be created or found`);
+}
+
+/** Locks the rows of `digests` that exist (so they cannot vanish before COMMIT); returns the others. */
+async function lockMissing(
+  client: pg.PoolClient,
+  statement: { name: string; text: string },
+  repositoryId: string,
+  digests: string[],
+): Promise<string[]> {
+  if (digests.length === 0) return [];
+  const { rows } = await client.query<{ digest: string }>({ ...statement, values: [repositoryId, digests] });
+  const found = new Set(rows.map((row) => row.digest));
+  return digests.filter((digest) => !found.has(digest));
+}
+
+async function insertManifest(
+  client: pg.PoolClient,
+  repositoryId: string,
+  manifest: NewManifest,
+): Promise<{ id: string; created: boolean }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const inserted = await client.query<{ id: string }>({
+      ...SQL.insertManifest,
+      values: [
+        repositoryId,
+        manifest.digest,
+        manifest.mediaType,
+        manifest.artifactType,
+        manifest.size,
+        manifest.payload,
+        manifest.subjectDigest,
+        manifest.annotations === null ? null : JSON.stringify(manifest.annotations),
+      ],
+    });
+    if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
+    // Same digest, same bytes: keep the stored row, locked so a concurrent delete waits for us.
+    const existing = await client.query<{ id: string }>({
+      ...SQL.lockManifest,
+      values: [repositoryId, manifest.digest],
+    });
+    if (existing.rows[0]) return { id: existing.rows[0].id, created: false };
+  }
+  throw new Error(`manifest ${manifest.digest} could not be stored`);
+}
+
+async function insertReferences(
+  client: pg.PoolClient,
+  manifestId: string,
+  manifest: NewManifest,
+): Promise<void> {
+  const references = [
+    ...manifest.blobs.map((blob) => ({ ...blob, kind: 'blob' })),
+    ...manifest.manifests.map((child) => ({ ...child, kind: 'manifest' })),
+  ];
+  if (references.length === 0) return;
+  await client.query({
+    ...SQL.insertReferences,
+    values: [
+      manifestId,
+      references.map((reference) => reference.digest),
+      references.map((reference) => reference.kind),
+      references.map((reference) => reference.size),
+    ],
+  });
+}
+
+/** Named statements: prepared once per connection, then only bound and executed. */
+const SQL = {
+  getRepositoryBlob: {
+    name: 'berth_get_repository_blob',
+    text: `SELECT b.size FROM repository r
+      JOIN repository_blob rb ON rb.repository_id = r.id
+      JOIN blob b ON b.digest = rb.digest
+      WHERE r.name = $1 AND rb.digest = $2`,
+  },
+  insertBlob: {
+    name: 'berth_insert_blob',
+    text: 'INSERT INTO blob (digest, size) VALUES ($1, $2) ON CONFLICT (digest) DO NOTHING',
+  },
+  insertLink: {
+    name: 'berth_insert_link',
+    text: `INSERT INTO repository_blob (repository_id, digest) VALUES ($1, $2)
+      ON CONFLICT (repository_id, digest) DO NOTHING`,
+  },
+  unlinkBlob: {
+    name: 'berth_unlink_blob',
+    text: `DELETE FROM repository_blob rb USING repository r
+      WHERE r.id = rb.repository_id AND r.name = $1 AND rb.digest = $2`,
+  },
+  repositoryId: {
+    name: 'berth_repository_id',
+    text: 'SELECT id FROM repository WHERE name = $1',
+  },
+  insertRepository: {
+    name: 'berth_insert_repository',
+    text: 'INSERT INTO repository (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id',
+  },
+  touchRepository: {
+    name: 'berth_touch_repository',
+    text: `UPDATE repository SET updated_at = now() WHERE id = $1 AND updated_at < now() - interval '1 second'`,
+  },
+  createUpload: {
+    name: 'berth_create_upload',
+    text: 'INSERT INTO upload_session (id, repository, created_at) VALUES ($1, $2, $3)',
+  },
+  getUpload: {
+    name: 'berth_get_upload',
+    text: 'SELECT id, repository, created_at FROM upload_session WHERE id = $1 AND repository = $2',
+  },
+  deleteUpload: {
+    name: 'berth_delete_upload',
+    text: 'DELETE FROM upload_session WHERE id = $1 AND repository = $2',
+  },
+  getManifestByDigest: {
+    name: 'berth_get_manifest_by_digest',
+    text: `SELECT m.digest, m.media_type, m.size, m.payload FROM repository r
+      JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 AND m.digest = $2`,
+  },
+  getManifestByTag: {
+    name: 'berth_get_manifest_by_tag',
+    text: `SELECT m.digest, m.media_type, m.size, m.payload FROM repository r
+      JOIN tag t ON t.repository_id = r.id
+      JOIN manifest m ON m.id = t.manifest_id
+      WHERE r.name = $1 AND t.name = $2`,
+  },
+  lockLinkedBlobs: {
+    name: 'berth_lock_linked_blobs',
+    text: `SELECT digest FROM repository_blob WHERE repository_id = $1 AND digest = ANY($2::text[])
+      FOR KEY SHARE`,
+  },
+  lockManifests: {
+    name: 'berth_lock_manifests',
+    text: 'SELECT digest FROM manifest WHERE repository_id = $1 AND digest = ANY($2::text[]) FOR KEY SHARE',
+  },
+  lockManifest: {
+    name: 'berth_lock_manifest',
+    text: 'SELECT id FROM manifest WHERE repository_id = $1 AND digest = $2 FOR KEY SHARE',
+  },
+  insertManifest: {
+    name: 'berth_insert_manifest',
+    text: `INSERT INTO manifest
+      (repository_id, digest, media_type, artifact_type, size, payload, subject_digest, annotations)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+      ON CONFLICT (repository_id, digest) DO NOTHING
+      RETURNING id`,
+  },
+  insertReferences: {
+    name: 'berth_insert_references',
+    text: `INSERT INTO manifest_reference (manifest_id, digest, kind, size)
+      SELECT $1, ref.digest, ref.kind, ref.size
+      FROM unnest($2::text[], $3::text[], $4::bigint[]) AS ref (digest, kind, size)
+      ON CONFLICT (manifest_id, digest) DO NOTHING`,
+  },
+  upsertTag: {
+    name: 'berth_upsert_tag',
+    // Returns a row only when the tag was created or moved.
+    text: `INSERT INTO tag (repository_id, name, manifest_id) VALUES ($1, $2, $3)
+      ON CONFLICT (repository_id, name) DO UPDATE
+        SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
+        WHERE tag.manifest_id <> EXCLUDED.manifest_id
+      RETURNING manifest_id`,
+  },
+  deleteManifest: {
+    name: 'berth_delete_manifest',
+    text: `DELETE FROM manifest m USING repository r
+      WHERE r.id = m.repository_id AND r.name = $1 AND m.digest = $2`,
+  },
+  deleteTag: {
+    name: 'berth_delete_tag',
+    text: `DELETE FROM tag t USING repository r
+      WHERE r.id = t.repository_id AND r.name = $1 AND t.name = $2`,
+  },
+  // One row per tag, or one row with a NULL name for a repository without tags, or no row at all
+  // for an unknown repository.
+  listTags: {
+    name: 'berth_list_tags',
+    text: `SELECT t.name FROM repository r
+      LEFT JOIN LATERAL (
+        SELECT name FROM tag WHERE repository_id = r.id ORDER BY name COLLATE "C" LIMIT $2
+      ) t ON true
+      WHERE r.name = $1
+      ORDER BY t.name COLLATE "C"`,
+  },
+  listTagsAfter: {
+    name: 'berth_list_tags_after',
+    text: `SELECT t.name FROM repository r
+      LEFT JOIN LATERAL (
+        SELECT name FROM tag WHERE repository_id = r.id AND name COLLATE "C" > $3
+        ORDER BY name COLLATE "C" LIMIT $2
+      ) t ON true
+      WHERE r.name = $1
+      ORDER BY t.name COLLATE "C"`,
+  },
+  listRepositories: {
+    name: 'berth_list_repositories',
+    text: 'SELECT name FROM repository ORDER BY name COLLATE "C" LIMIT $1',
+  },
+  listRepositoriesAfter: {
+    name: 'berth_list_repositories_after',
+    text: 'SELECT name FROM repository WHERE name COLLATE "C" > $2 ORDER BY name COLLATE "C" LIMIT $1',
+  },
+  listReferrers: {
+    name: 'berth_list_referrers',
+    text: `SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM repository r
+      JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 AND m.subject_digest = $2
+      ORDER BY m.id`,
+  },
+  listReferrersOfType: {
+    name: 'berth_list_referrers_of_type',
+    text: `SELECT m.media_type, m.digest, m.size, m.artifact_type, m.annotations FROM repository r
+      JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 AND m.subject_digest = $2 AND m.artifact_type = $3
+      ORDER BY m.id`,
+  },
+} as const;
