@@ -117,7 +117,7 @@ describe(createRegistryHandler.name, () => {
   it('answers DENIED with 403 when the authorizer refuses a push, and stores nothing', async () => {
     const res = await fetch(`${base}/v2/readonly/app/blobs/uploads/`, { method: 'POST', headers });
     expect(res.status).toBe(403);
-    expect((await res.json()).errors[0].code).toBe('DENIED');
+    expect(((await res.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('DENIED');
     const tags = await fetch(`${base}/v2/readonly/app/tags/list`, { headers });
     expect(tags.status).toBe(404);
   });
