@@ -2,7 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { BerthConfig } from './config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from './config/config.constants.js';
 import { DatabaseModule } from './database/database.module.js';
+import { AuditModule } from './audit/audit.module.js';
+import { CryptoModule } from './crypto/crypto.module.js';
 import { HealthModule } from './health/health.module.js';
+import { RbacModule } from './rbac/rbac.module.js';
 import { RegistryModule } from './registry/registry.module.js';
 
 export interface AppModuleOptions {
@@ -17,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, RegistryModule, HealthModule],
+      imports: [DatabaseModule, CryptoModule, RbacModule, AuditModule, RegistryModule, HealthModule],
       providers: [
         { provide: BERTH_CONFIG, useValue: options.config },
         { provide: DATABASE_URL, useValue: options.databaseUrl },

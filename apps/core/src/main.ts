@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { HarborExceptionFilter } from './common/harbor-exception.filter.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, enabledLogLevels, parseConfig, type BerthConfig } from './config/config.js';
@@ -58,6 +59,8 @@ class CoreProcess {
     const dispatcher = new HttpDispatcher();
     const adapter = new FastifyAdapter({
       serverFactory: dispatcher.serverFactory as never,
+      // Management API bodies are small; the registry's bodies never pass through Fastify.
+      bodyLimit: 1024 * 1024,
     });
     this.app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl }),
@@ -67,6 +70,7 @@ class CoreProcess {
         abortOnError: false,
       },
     );
+    this.app.useGlobalFilters(new HarborExceptionFilter());
     dispatcher.setRegistryHandler(this.app.get<RegistryHandler>(REGISTRY_HANDLER));
     this.checkpoint();
 

@@ -383,7 +383,17 @@ const SQL = {
   },
   insertRepository: {
     name: 'berth_insert_repository',
-    text: 'INSERT INTO repository (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id',
+    // The project is the first path component. The core's authorizer refuses pushes into projects
+    // that do not exist; the store creates one (private) only when run without that gate, so the
+    // engine alone stays a working registry. A concurrent creator makes this yield nothing; the
+    // caller then retries and finds the row.
+    text: `WITH existing AS (SELECT id FROM project WHERE name = split_part($1, '/', 1)),
+      created AS (
+        INSERT INTO project (name) SELECT split_part($1, '/', 1) WHERE NOT EXISTS (SELECT 1 FROM existing)
+        ON CONFLICT (name) DO NOTHING RETURNING id)
+      INSERT INTO repository (name, project_id)
+      SELECT $1, id FROM (SELECT id FROM existing UNION ALL SELECT id FROM created) AS p
+      ON CONFLICT (name) DO NOTHING RETURNING id`,
   },
   touchRepository: {
     name: 'berth_touch_repository',

@@ -72,6 +72,8 @@ class Registry {
   private readonly instanceId: string;
   private readonly maxManifestBytes: number;
   private readonly logger: NonNullable<RegistryOptions['logger']>;
+  /** Who the authorizer said each request is, for the events' `actor`. */
+  private readonly subjects = new WeakMap<IncomingMessage, string>();
 
   constructor(options: RegistryOptions) {
     this.blobs = options.blobs;
@@ -177,7 +179,10 @@ class Registry {
 
   private async authorize(req: IncomingMessage, access: AccessRequest): Promise<void> {
     const result = await this.authorizer.authorize(req, access);
-    if (result.allowed) return;
+    if (result.allowed) {
+      if (result.subject) this.subjects.set(req, result.subject);
+      return;
+    }
     const headers: Record<string, string> = result.challenge ? { 'WWW-Authenticate': result.challenge } : {};
     throw new RegistryError(result.status === 401 ? 'UNAUTHORIZED' : 'DENIED', result.message, undefined, {
       status: result.status,
@@ -554,7 +559,7 @@ class Registry {
         method: req.method ?? '',
         useragent: req.headers['user-agent'] ?? '',
       },
-      actor: {},
+      actor: this.subjects.has(req) ? { name: this.subjects.get(req)! } : {},
       source: { addr: req.socket.localAddress ?? '', instanceID: this.instanceId },
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { createPool } from '@berth/db';
+import { createPool, createPrismaClient, type PrismaClient } from '@berth/db';
 import { DATABASE_URL } from '../config/config.constants.js';
 
 export type DatabasePool = ReturnType<typeof createPool>;
@@ -8,11 +8,14 @@ export type DatabasePool = ReturnType<typeof createPool>;
 @Injectable()
 export class DatabaseService implements OnApplicationShutdown {
   readonly pool: DatabasePool;
+  /** The domain's Prisma client, on the same pool. */
+  readonly prisma: PrismaClient;
   private closed = false;
 
   constructor(@Inject(DATABASE_URL) databaseUrl: string) {
     // createPool reports idle-client errors itself, so a database restart does not crash the process.
     this.pool = createPool(databaseUrl);
+    this.prisma = createPrismaClient(this.pool);
   }
 
   /** Round-trips a trivial query; rejects when the database does not answer within `timeoutMs`. */
@@ -31,6 +34,7 @@ export class DatabaseService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.prisma.$disconnect();
     await this.pool.end();
   }
 }

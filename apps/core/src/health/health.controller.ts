@@ -1,4 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { Access } from '../rbac/access.decorator.js';
 import type { OverallHealthStatusDto } from './health.dto.js';
 import { HealthService } from './health.service.js';
 
@@ -8,6 +9,7 @@ export class HealthController {
 
   /** Harbor's `GET /api/v2.0/health`: 200 with the overall and per-component status. */
   @Get('health')
+  @Access({ scope: 'public' })
   getHealth(): Promise<OverallHealthStatusDto> {
     return this.health.check();
   }

@@ -1,0 +1,175 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { HarborError } from '../common/harbor-error.js';
+import { verifyPassword } from '../crypto/password-hasher.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { DatabaseService } from '../database/database.service.js';
+import { LoginThrottler } from './login-throttler.js';
+import {
+  ANONYMOUS,
+  type Principal,
+  type RobotPermission,
+  type RobotPrincipal,
+  type UserPrincipal,
+} from './principal.js';
+
+export const SESSION_COOKIE = 'sid';
+export const CSRF_HEADER = 'x-harbor-csrf-token';
+const DEFAULT_ROBOT_PREFIX = 'robot$';
+
+export interface RequestCredentials {
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+  address: string;
+}
+
+export interface SessionPrincipal {
+  principal: UserPrincipal;
+  csrfToken: string;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * Turns credentials into a Principal: Basic (user password, user CLI secret or robot secret) or the
+ * console's session cookie. Failed attempts are throttled per user and per address.
+ */
+@Injectable()
+export class AuthenticationService {
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(SecretBox) private readonly secrets: SecretBox,
+    @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
+  ) {}
+
+  /**
+   * The request's principal and, for a cookie session, its CSRF token. No credentials at all is
+   * anonymous; wrong credentials are an error, never silently anonymous.
+   */
+  async authenticate(credentials: RequestCredentials): Promise<{ principal: Principal; csrfToken?: string }> {
+    const basic = parseBasic(credentials.authorization);
+    if (basic) {
+      const principal = await this.verifyCredentials(basic.username, basic.password, credentials.address);
+      if (!principal) throw HarborError.unauthorized('invalid username or password');
+      return { principal };
+    }
+    const token = parseCookie(credentials.cookie, SESSION_COOKIE);
+    if (token) {
+      const session = await this.session(token);
+      if (session) return { principal: session.principal, csrfToken: session.csrfToken };
+    }
+    return { principal: ANONYMOUS };
+  }
+
+  /** Checks a username and secret; null when they do not match (the failure is counted). */
+  async verifyCredentials(
+    username: string,
+    secret: string,
+    address: string,
+  ): Promise<UserPrincipal | RobotPrincipal | null> {
+    const wait = this.throttler.retryAfter(username, address);
+    if (wait > 0) {
+      throw new HarborError('TOO_MANY_REQUESTS', `too many failed logins; try again in ${wait} s`, {
+        'Retry-After': String(wait),
+      });
+    }
+    const principal = username.startsWith(await this.robotPrefix())
+      ? await this.verifyRobot(username, secret)
+      : await this.verifyUser(username, secret);
+    if (principal) this.throttler.recordSuccess(username);
+    else this.throttler.recordFailure(username, address);
+    return principal;
+  }
+
+  async session(token: string): Promise<SessionPrincipal | null> {
+    const session = await this.database.prisma.userSession.findUnique({
+      where: { id: hashToken(token) },
+      include: { user: true },
+    });
+    if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+    return {
+      principal: {
+        kind: 'user',
+        id: session.user.id,
+        username: session.user.username,
+        sysadmin: session.user.sysadmin,
+      },
+      csrfToken: session.csrfToken,
+    };
+  }
+
+  async robotPrefix(): Promise<string> {
+    const setting = await this.database.prisma.systemSetting.findUnique({
+      where: { key: 'robot_name_prefix' },
+    });
+    return typeof setting?.value === 'string' && setting.value ? setting.value : DEFAULT_ROBOT_PREFIX;
+  }
+
+  private async verifyUser(username: string, secret: string): Promise<UserPrincipal | null> {
+    const user = await this.database.prisma.user.findUnique({ where: { username } });
+    if (!user) {
+      // Spend the same time as a real check so response times do not reveal which users exist.
+      await verifyPassword(secret, DUMMY_HASH);
+      return null;
+    }
+    const matches =
+      (await verifyPassword(secret, user.passwordHash)) ||
+      (user.cliSecret !== null && safeEqual(this.secrets.open(user.cliSecret), secret));
+    return matches ? { kind: 'user', id: user.id, username: user.username, sysadmin: user.sysadmin } : null;
+  }
+
+  private async verifyRobot(fullName: string, secret: string): Promise<RobotPrincipal | null> {
+    const prefix = await this.robotPrefix();
+    const rest = fullName.slice(prefix.length);
+    const plus = rest.indexOf('+');
+    const projectName = plus === -1 ? null : rest.slice(0, plus);
+    const name = plus === -1 ? rest : rest.slice(plus + 1);
+    const robot = await this.database.prisma.robot.findFirst({
+      where:
+        projectName === null
+          ? { name, level: 'system' }
+          : { name, level: 'project', project: { name: projectName } },
+    });
+    if (!robot || robot.disabled) return null;
+    if (robot.expiresAt && robot.expiresAt.getTime() <= Date.now()) return null;
+    if (!(await verifyPassword(secret, robot.secretHash))) return null;
+    return {
+      kind: 'robot',
+      id: robot.id,
+      name: fullName,
+      level: robot.level === 'project' ? 'project' : 'system',
+      projectId: robot.projectId,
+      permissions: robot.permissions as unknown as RobotPermission[],
+    };
+  }
+}
+
+// A valid hash of a random password, so unknown users cost one scrypt like known ones.
+const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+function safeEqual(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export function parseBasic(header: string | undefined): { username: string; password: string } | null {
+  if (!header) return null;
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) return null;
+  const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return null;
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+export function parseCookie(header: string | undefined, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+  }
+  return null;
+}

@@ -1,0 +1,87 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AuthenticationService, CSRF_HEADER } from '../auth/authentication.service.js';
+import type { Principal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import { ProjectLookupService } from './project-lookup.service.js';
+import { AccessControlService } from './access-control.service.js';
+import { ACCESS_RULE, type AccessRule, type AuthorizedRequest } from './access.decorator.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The global guard of the management API: authenticates, checks CSRF for cookie sessions, and
+ * enforces the route's AccessRule against the permission table.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
+    @Inject(AccessControlService) private readonly access: AccessControlService,
+    @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!rule) throw HarborError.forbidden('this route declares no access rule');
+    const request = context.switchToHttp().getRequest<FastifyRequest & AuthorizedRequest>();
+
+    const { principal, csrfToken } = await this.authentication.authenticate({
+      authorization: request.headers.authorization,
+      cookie: request.headers.cookie,
+      address: request.ip,
+    });
+    request.principal = principal;
+    if (csrfToken !== undefined && !SAFE_METHODS.has(request.method)) {
+      const sent = request.headers[CSRF_HEADER];
+      if (sent !== csrfToken) throw HarborError.forbidden('CSRF token missing or invalid');
+    }
+
+    switch (rule.scope) {
+      case 'public':
+        return true;
+      case 'authenticated':
+        return requireSignedIn(principal);
+      case 'system':
+        if (await this.access.canSystem(principal, rule.resource, rule.action)) return true;
+        return deny(principal);
+      case 'project': {
+        const params = request.params as Record<string, string | undefined>;
+        const key = params[rule.param ?? 'project_name_or_id'];
+        if (key === undefined)
+          throw new Error(`route has no project parameter ${rule.param ?? 'project_name_or_id'}`);
+        const byName = String(request.headers['x-is-resource-name']).toLowerCase() === 'true';
+        const project = await this.projects.find(key, byName);
+        if (!project) {
+          if (principal.kind === 'anonymous') throw HarborError.unauthorized();
+          throw HarborError.notFound(`project ${key} not found`);
+        }
+        request.project = project;
+        const repository =
+          params.repository_name === undefined ? undefined : decodeRepositoryName(params.repository_name);
+        if (await this.access.can(principal, project, rule.resource, rule.action, repository)) return true;
+        return deny(principal);
+      }
+    }
+  }
+}
+
+function requireSignedIn(principal: Principal): true {
+  if (principal.kind === 'anonymous') throw HarborError.unauthorized();
+  return true;
+}
+
+function deny(principal: Principal): never {
+  if (principal.kind === 'anonymous') throw HarborError.unauthorized();
+  throw HarborError.forbidden();
+}
+
+/** Harbor clients encode a repository path's slashes twice (`a%252Fb`); routers decode once. */
+export function decodeRepositoryName(value: string): string {
+  return value.includes('%2F') || value.includes('%2f') ? decodeURIComponent(value) : value;
+}
