@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@berth/db/testing';
 
+/** The `admin` password every test core starts with (BERTH_ADMIN_PASSWORD). */
+export const ADMIN_PASSWORD = 'Harbor12345';
+
 /** The built core, as production runs it. */
 export const CORE_MAIN = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 
@@ -88,6 +91,7 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CorePro
       BERTH_HOST: '127.0.0.1',
       BERTH_PORT: String(requestedPort),
       BERTH_DATA_DIR: dataDir,
+      BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
       ...(testDatabase ? { DATABASE_URL: testDatabase.url } : {}),
       ...options.env,
     });
