@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -15,8 +15,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * Layout (the one place it is written down):
  *   <root>/blobs/<algorithm>/<first two hex>/<hex>   committed content, never modified in place
  *   <root>/uploads/<upload id>                        bytes of an upload in progress
- * Both trees sit on one filesystem so that commit is an atomic rename; the upload is fsynced
- * before the rename and the directory after it, so a crash leaves the whole blob or none.
+ * Both trees sit on one filesystem so that commit is an atomic hard link; the upload is fsynced
+ * when written and the directory after the link, so a crash leaves the whole blob or none.
  */
 export class FilesystemBlobDriver implements BlobDriver {
   private readonly blobsDir: string;
@@ -96,10 +96,16 @@ export class FilesystemBlobDriver implements BlobDriver {
     const target = this.blobPath(digest);
     const dir = join(target, '..');
     await mkdir(dir, { recursive: true });
-    // rename(2) replaces atomically; when a concurrent push committed the same digest first the
-    // content is identical, so replacing it is harmless and keeps one copy.
-    await rename(this.uploadPath(uploadId), target);
+    const upload = this.uploadPath(uploadId);
+    // link(2) never replaces: a digest, once committed, keeps the bytes it was first given, and
+    // a concurrent commit of the same digest just discards its copy.
+    try {
+      await link(upload, target);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     await syncDirectory(dir);
+    await rm(upload, { force: true });
   }
 
   async cancel(uploadId: string): Promise<void> {

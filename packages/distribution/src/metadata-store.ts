@@ -39,7 +39,8 @@ export interface MetadataStore {
    * Records a manifest, its references and optionally a tag, in one transaction. Inside the
    * transaction it checks that every referenced blob is visible in the repository and every
    * referenced child manifest exists there; when any is missing nothing is written and the result
-   * lists them.
+   * lists them. A store may also refuse the commit by policy (a storage quota): then nothing is
+   * written and the result carries `denied`, a message for the client.
    */
   commitManifest(repository: string, manifest: NewManifest, tag?: string): Promise<CommitManifestResult>;
 
@@ -95,7 +96,10 @@ export interface NewManifest {
 }
 
 export type CommitManifestResult =
-  { ok: true; created: boolean } | { ok: false; missingBlobs: string[]; missingManifests: string[] };
+  | { ok: true; created: boolean }
+  | { ok: false; missingBlobs: string[]; missingManifests: string[] }
+  /** A policy of the store refused the commit (e.g. `quota exceeded: …`); nothing was written. */
+  | { ok: false; denied: string };
 
 export interface PageRequest {
   limit: number;

@@ -24,7 +24,7 @@ import {
 } from './http.js';
 import { MediaType, parseManifest } from './manifest.js';
 import type { ManifestReference, MetadataStore } from './metadata-store.js';
-import { isValidTag, requireRepositoryName } from './repository-name.js';
+import { isValidRepositoryName, isValidTag, requireRepositoryName } from './repository-name.js';
 import { UploadService } from './upload-service.js';
 
 export interface RegistryOptions {
@@ -158,7 +158,9 @@ class Registry {
           case 'PUT':
             return this.completeUpload(req, res, route.name, route.uploadId, query);
           case 'DELETE':
-            await this.uploads.cancel(route.name, route.uploadId);
+            await this.uploads.exclusive(route.uploadId, () =>
+              this.uploads.cancel(route.name, route.uploadId),
+            );
             return sendEmpty(res, 204);
           default:
             throw notAllowed(method);
@@ -296,6 +298,9 @@ class Registry {
       manifests: parsed.manifests,
     };
     const result = await this.metadata.commitManifest(name, manifest, tags[0]);
+    if (!result.ok && 'denied' in result) {
+      throw new RegistryError('DENIED', result.denied, undefined, { status: 403 });
+    }
     if (!result.ok) {
       const missing = [...result.missingBlobs, ...result.missingManifests];
       throw new RegistryError(
@@ -465,22 +470,25 @@ class Registry {
   }
 
   private async patchUpload(req: IncomingMessage, res: ServerResponse, name: string, uploadId: string) {
-    const size = await this.uploads.size(name, uploadId);
-    const range = this.checkChunkRange(req, name, uploadId, size);
-    let newSize: number;
-    try {
-      newSize = await this.uploads.appendChunk(uploadId, size, req);
-    } catch (error) {
-      this.uploads.forget(uploadId);
-      throw error;
-    }
-    if (range && newSize - size !== range.end - range.start + 1) {
-      await this.uploads.truncate(uploadId, size);
-      throw new RegistryError(
-        'SIZE_INVALID',
-        `chunk carried ${newSize - size} bytes, Content-Range announced ${range.end - range.start + 1}`,
-      );
-    }
+    const newSize = await this.uploads.exclusive(uploadId, async () => {
+      const size = await this.uploads.size(name, uploadId);
+      const range = this.checkChunkRange(req, name, uploadId, size);
+      let written: number;
+      try {
+        written = await this.uploads.appendChunk(uploadId, size, req);
+      } catch (error) {
+        this.uploads.forget(uploadId);
+        throw error;
+      }
+      if (range && written - size !== range.end - range.start + 1) {
+        await this.uploads.truncate(uploadId, size);
+        throw new RegistryError(
+          'SIZE_INVALID',
+          `chunk carried ${written - size} bytes, Content-Range announced ${range.end - range.start + 1}`,
+        );
+      }
+      return written;
+    });
     sendEmpty(res, 202, uploadHeaders(name, uploadId, newSize));
   }
 
@@ -492,15 +500,16 @@ class Registry {
     query: URLSearchParams,
   ) {
     const expected = requireDigest(query.get('digest'));
-    const size = await this.uploads.size(name, uploadId);
-    this.checkChunkRange(req, name, uploadId, size);
-    let blob;
-    try {
-      blob = await this.uploads.complete(name, uploadId, size, expected, hasBody(req) ? req : null);
-    } catch (error) {
-      this.uploads.forget(uploadId);
-      throw error;
-    }
+    const blob = await this.uploads.exclusive(uploadId, async () => {
+      const size = await this.uploads.size(name, uploadId);
+      this.checkChunkRange(req, name, uploadId, size);
+      try {
+        return await this.uploads.complete(name, uploadId, size, expected, hasBody(req) ? req : null);
+      } catch (error) {
+        this.uploads.forget(uploadId);
+        throw error;
+      }
+    });
     sendEmpty(res, 201, {
       Location: `/v2/${name}/blobs/${blob.digest}`,
       'Docker-Content-Digest': blob.digest,

@@ -30,6 +30,8 @@ export interface ChunkResult {
  */
 export class UploadService {
   private readonly hashes = new Map<string, HashState>();
+  /** The tail of each upload's queue of requests: one request at a time works on an upload. */
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(
     private readonly blobs: BlobDriver,
@@ -132,6 +134,27 @@ export class UploadService {
   async cancel(repository: string, uploadId: string): Promise<void> {
     await this.size(repository, uploadId);
     await this.discard(repository, uploadId);
+  }
+
+  /**
+   * Runs `work` when no other request of this process is working on the upload. Two requests
+   * writing one upload at once would interleave their bytes; queued, the second sees the first's
+   * result (its Content-Range no longer fits, or the session is gone). Instances sharing storage
+   * rely on clients not racing themselves across instances.
+   */
+  async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(uploadId) ?? Promise.resolve();
+    let release!: () => void;
+    const current = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => current);
+    this.queues.set(uploadId, tail);
+    await previous;
+    try {
+      return await work();
+    } finally {
+      release();
+      if (this.queues.get(uploadId) === tail) this.queues.delete(uploadId);
+    }
   }
 
   /** Forgets the in-memory hash of an upload whose request failed midway. */
