@@ -443,8 +443,8 @@ class Registry {
     digest: string,
     from: string,
   ) {
-    requireDigest(digest);
-    requireRepositoryName(from);
+    // Arguments a mount cannot use make it fall back to an upload, as the spec asks.
+    if (!parseDigest(digest) || !isValidRepositoryName(from)) return false;
     const access = await this.authorizer.authorize(req, {
       kind: 'repository',
       repository: from,
