@@ -28,6 +28,15 @@ import type pg from 'pg';
  *   (a row deleted by a concurrent delete or GC), retry the whole transaction a few times.
  * - Ordering of tags and repository names is bytewise (`COLLATE "C"`), whatever the database's
  *   collation, as the distribution spec's "lexical order" means.
+ *
+ * Storage quota (per project, counted as Harbor does): `project_blob` holds each distinct digest the
+ * project's manifests need (their blobs and the manifests themselves) with how many manifests need
+ * it; `project.quota_used` is the sum of those rows' sizes. Only commitManifest (a manifest new in its
+ * repository) and deleteManifest change them, each holding the project row's lock
+ * (`FOR NO KEY UPDATE`, which leaves the repository foreign keys' `KEY SHARE` free), so concurrent
+ * pushes into one project are charged one after the other and usage stays exact. A commit that would
+ * exceed `quota_limit` (when ≥ 0) rolls back whole. Upload sessions and linked but unreferenced
+ * blobs never count.
  */
 export class PgMetadataStore implements MetadataStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -121,6 +130,12 @@ export class PgMetadataStore implements MetadataStore {
         repositoryId = await ensureRepository(client, repository);
       }
 
+      // A manifest already in the repository is free to push again and takes no project lock; one
+      // that is new locks the project first, in the same order as deleteManifest.
+      const project = (await manifestExists(client, repositoryId, manifest.digest))
+        ? null
+        : await lockProject(client, repositoryId);
+
       const missingBlobs = await lockMissing(client, SQL.lockLinkedBlobs, repositoryId, blobDigests);
       const missingManifests = await lockMissing(client, SQL.lockManifests, repositoryId, childDigests);
       if (missingBlobs.length > 0 || missingManifests.length > 0) {
@@ -128,7 +143,17 @@ export class PgMetadataStore implements MetadataStore {
       }
 
       const { id: manifestId, created } = await insertManifest(client, repositoryId, manifest);
-      if (created) await insertReferences(client, manifestId, manifest);
+      if (created) {
+        await insertReferences(client, manifestId, manifest);
+        // Deleted between the existence check and the insert: lock now (a deadlock, if any, retries).
+        const denied = await chargeQuota(
+          client,
+          project ?? (await lockProject(client, repositoryId)),
+          manifest,
+          blobDigests,
+        );
+        if (denied) return new Rollback({ ok: false, denied });
+      }
 
       let changed = created;
       if (tag) {
@@ -143,9 +168,21 @@ export class PgMetadataStore implements MetadataStore {
   }
 
   async deleteManifest(repository: string, digest: string): Promise<boolean> {
-    // Tags and references go with it (ON DELETE CASCADE).
-    const result = await this.pool.query({ ...SQL.deleteManifest, values: [repository, digest] });
-    return (result.rowCount ?? 0) > 0;
+    return this.transaction(async (client) => {
+      const repositoryId = await findRepository(client, repository);
+      if (repositoryId === null) return false;
+      const project = await lockProject(client, repositoryId);
+      // Tags and references go with it (ON DELETE CASCADE); the blob references it held are
+      // returned first, so the project's usage drops in the same transaction.
+      const { rows } = await client.query<{ blobs: string[] | null }>({
+        ...SQL.deleteManifest,
+        values: [repositoryId, digest],
+      });
+      const row = rows[0];
+      if (!row) return false;
+      await releaseQuota(client, project, [...(row.blobs ?? []), digest]);
+      return true;
+    });
   }
 
   async deleteTag(repository: string, tag: string): Promise<boolean> {
@@ -354,6 +391,85 @@ async function insertReferences(
   });
 }
 
+interface LockedProject {
+  id: string;
+  name: string;
+  quotaLimit: number;
+  quotaUsed: number;
+}
+
+async function manifestExists(client: pg.PoolClient, repositoryId: string, digest: string): Promise<boolean> {
+  const { rows } = await client.query({ ...SQL.manifestExists, values: [repositoryId, digest] });
+  return rows.length > 0;
+}
+
+/** Locks the repository's project row until COMMIT: quota changes of one project queue here. */
+async function lockProject(client: pg.PoolClient, repositoryId: string): Promise<LockedProject> {
+  const { rows } = await client.query<{ id: string; name: string; quota_limit: string; quota_used: string }>({
+    ...SQL.lockProject,
+    values: [repositoryId],
+  });
+  const row = rows[0];
+  if (!row) throw new Error(`repository ${repositoryId} has no project`);
+  return {
+    id: row.id,
+    name: row.name,
+    quotaLimit: Number(row.quota_limit),
+    quotaUsed: Number(row.quota_used),
+  };
+}
+
+/**
+ * Counts a newly stored manifest toward its project: one more reference to each of its blobs and
+ * to itself, and the size of those the project did not hold yet. Returns the refusal message when
+ * that would exceed the project's limit (the caller rolls back), else null.
+ */
+async function chargeQuota(
+  client: pg.PoolClient,
+  project: LockedProject,
+  manifest: NewManifest,
+  blobDigests: string[],
+): Promise<string | null> {
+  const { rows } = await client.query<{ added: string }>({
+    ...SQL.chargeProjectBlobs,
+    values: [project.id, blobDigests, manifest.digest, manifest.size],
+  });
+  const added = Number(rows[0]?.added ?? 0);
+  if (added === 0) return null;
+  if (project.quotaLimit >= 0 && project.quotaUsed + added > project.quotaLimit) {
+    return (
+      `quota exceeded: pushing ${manifest.digest} adds ${formatBytes(added)} to project ${project.name}, ` +
+      `which uses ${formatBytes(project.quotaUsed)} of its ${formatBytes(project.quotaLimit)} storage limit`
+    );
+  }
+  await client.query({ ...SQL.addQuotaUsed, values: [project.id, added] });
+  project.quotaUsed += added;
+  return null;
+}
+
+/** Undoes chargeQuota for a deleted manifest: `digests` are its blob references and its own digest. */
+async function releaseQuota(client: pg.PoolClient, project: LockedProject, digests: string[]): Promise<void> {
+  const targets = unique(digests);
+  await client.query({ ...SQL.decrementProjectBlobs, values: [project.id, targets] });
+  const { rows } = await client.query<{ freed: string | null }>({
+    ...SQL.dropUnusedProjectBlobs,
+    values: [project.id, targets],
+  });
+  const freed = Number(rows[0]?.freed ?? 0);
+  if (freed > 0) await client.query({ ...SQL.addQuotaUsed, values: [project.id, -freed] });
+}
+
+function formatBytes(bytes: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]} (${bytes} B)`;
+}
+
 /** Named statements: prepared once per connection, then only bound and executed. */
 const SQL = {
   getRepositoryBlob: {
@@ -463,8 +579,54 @@ const SQL = {
   },
   deleteManifest: {
     name: 'berth_delete_manifest',
-    text: `DELETE FROM manifest m USING repository r
-      WHERE r.id = m.repository_id AND r.name = $1 AND m.digest = $2`,
+    // The blob references are read in the same statement, before ON DELETE CASCADE removes them.
+    text: `WITH target AS (
+        SELECT id FROM manifest WHERE repository_id = $1 AND digest = $2 FOR UPDATE),
+      blobs AS (
+        SELECT array_agg(mr.digest) AS digests FROM manifest_reference mr
+        JOIN target t ON mr.manifest_id = t.id WHERE mr.kind = 'blob'),
+      deleted AS (DELETE FROM manifest m USING target t WHERE m.id = t.id RETURNING m.id)
+      SELECT (SELECT digests FROM blobs) AS blobs FROM deleted`,
+  },
+  manifestExists: {
+    name: 'berth_manifest_exists',
+    text: 'SELECT 1 FROM manifest WHERE repository_id = $1 AND digest = $2',
+  },
+  lockProject: {
+    name: 'berth_lock_project',
+    text: `SELECT p.id, p.name, p.quota_limit, p.quota_used FROM project p
+      WHERE p.id = (SELECT project_id FROM repository WHERE id = $1)
+      FOR NO KEY UPDATE`,
+  },
+  chargeProjectBlobs: {
+    name: 'berth_charge_project_blobs',
+    // Sizes of blobs come from the blob table (what was stored), not from the manifest's descriptors.
+    // `xmax = 0` marks a row this statement inserted rather than updated.
+    text: `WITH wanted AS (
+        SELECT b.digest, b.size FROM blob b WHERE b.digest = ANY($2::text[])
+        UNION SELECT $3::text, $4::bigint),
+      charged AS (
+        INSERT INTO project_blob (project_id, digest, size, ref_count)
+        SELECT $1, digest, size, 1 FROM wanted
+        ON CONFLICT (project_id, digest) DO UPDATE SET ref_count = project_blob.ref_count + 1
+        RETURNING (xmax = 0) AS inserted, size)
+      SELECT coalesce(sum(size) FILTER (WHERE inserted), 0) AS added FROM charged`,
+  },
+  addQuotaUsed: {
+    name: 'berth_add_quota_used',
+    text: 'UPDATE project SET quota_used = greatest(quota_used + $2::bigint, 0) WHERE id = $1',
+  },
+  decrementProjectBlobs: {
+    name: 'berth_decrement_project_blobs',
+    text: `UPDATE project_blob SET ref_count = ref_count - 1
+      WHERE project_id = $1 AND digest = ANY($2::text[])`,
+  },
+  dropUnusedProjectBlobs: {
+    name: 'berth_drop_unused_project_blobs',
+    text: `WITH dropped AS (
+        DELETE FROM project_blob WHERE project_id = $1 AND digest = ANY($2::text[]) AND ref_count <= 0
+        RETURNING size)
+      SELECT sum(size) AS freed FROM dropped`,
   },
   deleteTag: {
     name: 'berth_delete_tag',
