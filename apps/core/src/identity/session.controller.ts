@@ -1,0 +1,59 @@
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CSRF_HEADER, SESSION_COOKIE } from '../auth/authentication.service.js';
+import { Access } from '../rbac/access.decorator.js';
+import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import { SessionToken } from './session-token.decorator.js';
+import { ZLoginRequest, type TLoginRequest } from './session.dto.js';
+import { SessionService } from './session.service.js';
+
+/** Harbor's console login (`/c/login`, `/c/log_out`): an HttpOnly session cookie plus a CSRF token. */
+@Controller('c')
+export class SessionController {
+  constructor(@Inject(SessionService) private readonly sessions: SessionService) {}
+
+  @Post('login')
+  @HttpCode(200)
+  @Access({ scope: 'public' })
+  async login(
+    @Body(new ZodValidationPipe(ZLoginRequest, 'login body')) body: TLoginRequest,
+    @Ip() clientIp: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    const { token, csrfToken } = await this.sessions.login(body, clientIp);
+    void reply
+      .header('Set-Cookie', sessionCookie(token, isSecure(request)))
+      .header(CSRF_HEADER, csrfToken)
+      .header('Cache-Control', 'no-store');
+  }
+
+  @Get('log_out')
+  @Access({ scope: 'public' })
+  async logout(
+    @SessionToken() token: string | null,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.sessions.logout(token);
+    void reply.header('Set-Cookie', sessionCookie('', isSecure(request), 0));
+  }
+}
+
+/** A browser-session cookie (no Max-Age): the server decides when the session ends. */
+function sessionCookie(token: string, secure: boolean, maxAge?: number): string {
+  return [
+    `${SESSION_COOKIE}=${token}`,
+    'Path=/',
+    'HttpOnly',
+    'SameSite=Lax',
+    ...(secure ? ['Secure'] : []),
+    ...(maxAge === undefined ? [] : [`Max-Age=${maxAge}`]),
+  ].join('; ');
+}
+
+function isSecure(request: FastifyRequest): boolean {
+  const external = process.env.BERTH_EXTERNAL_URL?.trim();
+  if (external) return external.startsWith('https://');
+  return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+}

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import { AuthenticationService, hashToken } from '../auth/authentication.service.js';
+import { HarborError } from '../common/harbor-error.js';
+import { DatabaseService } from '../database/database.service.js';
+import type { LoginResult, TLoginRequest } from './session.dto.js';
+
+/**
+ * Console sessions. A session ends after 30 minutes without a request (SessionRenewalInterceptor
+ * slides it) and 8 hours after login at the latest, whatever the activity.
+ */
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
+
+@Injectable()
+export class SessionService {
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  /** Checks the credentials (throttled), records the attempt either way, and opens a session. */
+  async login(request: TLoginRequest, clientIp: string): Promise<LoginResult> {
+    const attempt = {
+      operation: 'login',
+      resourceType: 'user',
+      resource: request.principal,
+      username: request.principal,
+      clientIp,
+    };
+    let principal;
+    try {
+      principal = await this.authentication.verifyCredentials(request.principal, request.password, clientIp);
+    } catch (error) {
+      await this.audit.record({ ...attempt, success: false });
+      throw error;
+    }
+    if (!principal || principal.kind !== 'user') {
+      await this.audit.record({ ...attempt, success: false });
+      throw HarborError.unauthorized(
+        principal ? 'robot accounts cannot sign in to the console' : 'invalid username or password',
+      );
+    }
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(32).toString('base64url');
+    const now = Date.now();
+    await this.database.prisma.$transaction([
+      // Housekeeping: the account's ended sessions go when it opens a new one.
+      this.database.prisma.userSession.deleteMany({
+        where: { userId: principal.id, expiresAt: { lte: new Date(now) } },
+      }),
+      this.database.prisma.userSession.create({
+        data: {
+          id: hashToken(token),
+          userId: principal.id,
+          csrfToken,
+          createdAt: new Date(now),
+          expiresAt: new Date(now + SESSION_IDLE_MS),
+        },
+      }),
+    ]);
+    await this.audit.record({
+      ...attempt,
+      resource: principal.username,
+      username: principal.username,
+      success: true,
+    });
+    return { token, csrfToken };
+  }
+
+  async logout(token: string | null): Promise<void> {
+    if (!token) return;
+    await this.database.prisma.userSession.deleteMany({ where: { id: hashToken(token) } });
+  }
+
+  /**
+   * Slides a live session's expiry forward, capped at the absolute limit. It writes only when less
+   * than 25 minutes remain, so a busy console costs one update every five minutes, not per request.
+   */
+  async renew(token: string): Promise<void> {
+    await this.database.pool.query(
+      `UPDATE user_session
+          SET expires_at = LEAST(now() + $2 * interval '1 millisecond', created_at + $3 * interval '1 millisecond')
+        WHERE id = $1
+          AND expires_at > now()
+          AND expires_at < now() + $4 * interval '1 millisecond'
+          AND expires_at < created_at + $3 * interval '1 millisecond'`,
+      [hashToken(token), SESSION_IDLE_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS - 5 * 60 * 1000],
+    );
+  }
+}

@@ -1,0 +1,346 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { Prisma } from '@berth/db';
+import { AuditService } from '../audit/audit.service.js';
+import { AuthenticationService, hashToken } from '../auth/authentication.service.js';
+import { LoginThrottler } from '../auth/login-throttler.js';
+import { principalName, type Principal, type UserPrincipal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import { hashPassword, verifyPassword } from '../crypto/password-hasher.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { DatabaseService } from '../database/database.service.js';
+import { AccessControlService } from '../rbac/access-control.service.js';
+import { Action, SystemResource } from '../rbac/rbac-policy.js';
+import {
+  likeEscape,
+  pageRequest,
+  parseHarborQuery,
+  parseSort,
+  toPage,
+  type Page,
+  type QuerySpec,
+} from '../system/harbor-listing.js';
+import type {
+  TCreateUserRequest,
+  TListUsersQuery,
+  TPasswordRequest,
+  TSearchUsersQuery,
+  TUserProfileRequest,
+  UserResponseDto,
+  UserSearchItemDto,
+} from './user.dto.js';
+
+/** The account created at first start; it can be neither deleted nor demoted by anyone. */
+export const BOOTSTRAP_ADMIN = 'admin';
+
+type UserRow = Prisma.UserGetPayload<object>;
+
+const LIST_QUERY: QuerySpec = {
+  username: ['exact', 'fuzzy'],
+  email: ['exact', 'fuzzy'],
+  realname: ['exact', 'fuzzy'],
+  user_id: ['exact'],
+  sysadmin_flag: ['exact'],
+};
+
+const LIST_SORT = {
+  user_id: 'id',
+  username: 'username',
+  email: 'email',
+  realname: 'realname',
+  creation_time: 'createdAt',
+  update_time: 'updatedAt',
+} as const;
+
+/** Who the caller is, for audit entries. */
+export interface Caller {
+  principal: Principal;
+  clientIp: string;
+}
+
+/** Local accounts: the users API. */
+@Injectable()
+export class UserService {
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(AccessControlService) private readonly access: AccessControlService,
+    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
+    @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
+    @Inject(SecretBox) private readonly secrets: SecretBox,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  async list(query: TListUsersQuery): Promise<Page<UserResponseDto>> {
+    const terms = parseHarborQuery(query.q, LIST_QUERY);
+    const sort = parseSort(query.sort, LIST_SORT);
+    const paging = pageRequest(query);
+    const and: Prisma.UserWhereInput[] = [];
+    for (const [key, term] of terms) {
+      if (key === 'user_id') {
+        if (term.kind !== 'exact' || !/^\d{1,18}$/.test(term.value)) {
+          throw HarborError.badRequest('user_id in q must be an integer');
+        }
+        and.push({ id: BigInt(term.value) });
+      } else if (key === 'sysadmin_flag') {
+        if (term.kind !== 'exact' || !['true', 'false'].includes(term.value)) {
+          throw HarborError.badRequest('sysadmin_flag in q must be true or false');
+        }
+        and.push({ sysadmin: term.value === 'true' });
+      } else if (term.kind === 'exact') {
+        and.push({ [key]: term.value });
+      } else if (term.kind === 'fuzzy') {
+        and.push({ [key]: { contains: likeEscape(term.value), mode: 'insensitive' } });
+      }
+    }
+    if (query.username) and.push({ username: { contains: likeEscape(query.username), mode: 'insensitive' } });
+    if (query.email) and.push({ email: { contains: likeEscape(query.email), mode: 'insensitive' } });
+    const where: Prisma.UserWhereInput = { AND: and };
+    const orderBy: Prisma.UserOrderByWithRelationInput[] = sort.map((key) => ({
+      [key.field]: key.descending ? 'desc' : 'asc',
+    }));
+    if (!sort.some((key) => key.field === 'id')) orderBy.push({ id: 'asc' });
+    const [total, rows] = await Promise.all([
+      this.database.prisma.user.count({ where }),
+      this.database.prisma.user.findMany({ where, orderBy, skip: paging.offset, take: paging.pageSize }),
+    ]);
+    return toPage(
+      rows.map((row) => this.toResponse(row, false)),
+      total,
+      paging,
+    );
+  }
+
+  async search(query: TSearchUsersQuery): Promise<Page<UserSearchItemDto>> {
+    const paging = pageRequest(query);
+    const where: Prisma.UserWhereInput = {
+      username: { contains: likeEscape(query.username), mode: 'insensitive' },
+    };
+    const [total, rows] = await Promise.all([
+      this.database.prisma.user.count({ where }),
+      this.database.prisma.user.findMany({
+        where,
+        orderBy: [{ username: 'asc' }, { id: 'asc' }],
+        skip: paging.offset,
+        take: paging.pageSize,
+        select: { id: true, username: true },
+      }),
+    ]);
+    return toPage(
+      rows.map((row) => ({ user_id: Number(row.id), username: row.username })),
+      total,
+      paging,
+    );
+  }
+
+  /** Creates a local account; resolves to its id. */
+  async create(request: TCreateUserRequest, caller: Caller): Promise<bigint> {
+    if (request.username.startsWith(await this.authentication.robotPrefix())) {
+      throw HarborError.badRequest('username must not start with the robot account prefix');
+    }
+    await this.requireUnique(request.username, request.email);
+    const passwordHash = await hashPassword(request.password);
+    let user: UserRow;
+    try {
+      user = await this.database.prisma.user.create({
+        data: {
+          username: request.username,
+          email: request.email,
+          realname: request.realname,
+          comment: request.comment ?? '',
+          passwordHash,
+        },
+      });
+    } catch (error) {
+      // Lost a race with a concurrent create of the same name or e-mail.
+      if (isUniqueViolation(error)) throw HarborError.conflict('username or email already exists');
+      throw error;
+    }
+    await this.record(caller, 'create', user.username);
+    return user.id;
+  }
+
+  async get(id: bigint, principal: Principal): Promise<UserResponseDto> {
+    await this.requireSelfOr(principal, id, Action.Read);
+    const user = await this.find(id);
+    return this.toResponse(user, isSelf(principal, id));
+  }
+
+  /** `GET /users/current`: only for users, not robots (Harbor answers 412 for those). */
+  async current(principal: Principal): Promise<UserResponseDto> {
+    if (principal.kind !== 'user') {
+      throw HarborError.precondition(`the current user is not available for a ${principal.kind} principal`);
+    }
+    return this.toResponse(await this.find(principal.id), true);
+  }
+
+  async updateProfile(id: bigint, profile: TUserProfileRequest, caller: Caller): Promise<void> {
+    await this.requireSelfOr(caller.principal, id, Action.Update);
+    const user = await this.find(id);
+    if (profile.email !== undefined && profile.email !== user.email) {
+      const taken = await this.database.prisma.user.findFirst({
+        where: { email: profile.email, id: { not: id } },
+        select: { id: true },
+      });
+      if (taken) throw HarborError.conflict('email already exists');
+    }
+    try {
+      await this.database.prisma.user.update({
+        where: { id },
+        data: {
+          ...(profile.email !== undefined ? { email: profile.email } : {}),
+          ...(profile.realname !== undefined ? { realname: profile.realname } : {}),
+          ...(profile.comment !== undefined ? { comment: profile.comment } : {}),
+        },
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw HarborError.conflict('email already exists');
+      throw error;
+    }
+    await this.record(caller, 'update', user.username);
+  }
+
+  async delete(id: bigint, caller: Caller): Promise<void> {
+    const user = await this.find(id);
+    if (isSelf(caller.principal, id)) throw HarborError.forbidden('you cannot delete yourself');
+    if (user.username === BOOTSTRAP_ADMIN) throw HarborError.forbidden('the admin user cannot be deleted');
+    // Sessions and memberships go with the row; owned projects keep existing without an owner.
+    await this.database.prisma.user.delete({ where: { id } });
+    this.authentication.forgetCredentials(user.username);
+    await this.record(caller, 'delete', user.username);
+  }
+
+  /**
+   * Users change their own password with the old one; system administrators reset anyone's. Other
+   * console sessions of the account end, except the one making the change.
+   */
+  async changePassword(
+    id: bigint,
+    request: TPasswordRequest,
+    caller: Caller,
+    sessionToken: string | null,
+  ): Promise<void> {
+    await this.requireSelfOr(caller.principal, id, Action.Update);
+    const user = await this.find(id);
+    if (isSelf(caller.principal, id)) {
+      if (!request.old_password)
+        throw HarborError.badRequest('old_password is required to change your own password');
+      // A wrong old password is a guess like any failed login: throttled the same way.
+      const wait = this.throttler.retryAfter(user.username, caller.clientIp);
+      if (wait > 0) {
+        throw new HarborError('TOO_MANY_REQUESTS', `too many failed attempts; try again in ${wait} s`, {
+          'Retry-After': String(wait),
+        });
+      }
+      if (!(await verifyPassword(request.old_password, user.passwordHash))) {
+        this.throttler.recordFailure(user.username, caller.clientIp);
+        throw HarborError.forbidden('current password is incorrect');
+      }
+    }
+    if (await verifyPassword(request.new_password, user.passwordHash)) {
+      throw HarborError.badRequest('new password is identical to old password');
+    }
+    const passwordHash = await hashPassword(request.new_password);
+    const keep = sessionToken && isSelf(caller.principal, id) ? hashToken(sessionToken) : undefined;
+    await this.database.prisma.$transaction([
+      this.database.prisma.user.update({ where: { id }, data: { passwordHash } }),
+      this.database.prisma.userSession.deleteMany({
+        where: { userId: id, ...(keep ? { id: { not: keep } } : {}) },
+      }),
+    ]);
+    this.authentication.forgetCredentials(user.username);
+    await this.record(caller, 'update', user.username);
+  }
+
+  async setSysadmin(id: bigint, sysadmin: boolean, caller: Caller): Promise<void> {
+    const user = await this.find(id);
+    if (!sysadmin && isSelf(caller.principal, id)) {
+      throw HarborError.forbidden('you cannot revoke your own system administrator role');
+    }
+    if (!sysadmin && user.username === BOOTSTRAP_ADMIN) {
+      throw HarborError.forbidden('the admin user is always a system administrator');
+    }
+    if (user.sysadmin === sysadmin) return;
+    await this.database.prisma.user.update({ where: { id }, data: { sysadmin } });
+    this.authentication.forgetCredentials(user.username);
+    await this.record(caller, 'update', user.username);
+  }
+
+  /**
+   * Sets the CLI secret `docker login` accepts in place of the password. Harbor allows it only
+   * under OIDC; Berth allows it always, so automation never has to hold the console password.
+   */
+  async setCliSecret(id: bigint, secret: string, caller: Caller): Promise<void> {
+    await this.requireSelfOr(caller.principal, id, Action.Update);
+    const user = await this.find(id);
+    await this.database.prisma.user.update({ where: { id }, data: { cliSecret: this.secrets.seal(secret) } });
+    this.authentication.forgetCredentials(user.username);
+    await this.record(caller, 'update', user.username);
+  }
+
+  private async find(id: bigint): Promise<UserRow> {
+    const user = await this.database.prisma.user.findUnique({ where: { id } });
+    if (!user) throw HarborError.notFound(`user ${id} not found`);
+    return user;
+  }
+
+  private async requireSelfOr(principal: Principal, id: bigint, action: Action): Promise<void> {
+    if (isSelf(principal, id)) return;
+    if (await this.access.canSystem(principal, SystemResource.User, action)) return;
+    throw HarborError.forbidden(`not authorized to ${action} user ${id}`);
+  }
+
+  private async requireUnique(username: string, email: string): Promise<void> {
+    const existing = await this.database.prisma.user.findFirst({
+      where: { OR: [{ username }, { email }] },
+      select: { username: true },
+    });
+    if (existing) {
+      throw HarborError.conflict(
+        existing.username === username ? 'username already exists' : 'email already exists',
+      );
+    }
+  }
+
+  private async record(caller: Caller, operation: string, username: string): Promise<void> {
+    await this.audit.record({
+      operation,
+      resourceType: 'user',
+      resource: username,
+      username: principalName(caller.principal),
+      clientIp: caller.clientIp,
+    });
+  }
+
+  /** The CLI secret is shown only to its owner, never to an administrator looking at the account. */
+  private toResponse(user: UserRow, owner: boolean): UserResponseDto {
+    const response: UserResponseDto = {
+      user_id: Number(user.id),
+      username: user.username,
+      email: user.email ?? '',
+      realname: user.realname,
+      comment: user.comment,
+      sysadmin_flag: user.sysadmin,
+      admin_role_in_auth: false,
+      creation_time: user.createdAt.toISOString(),
+      update_time: user.updatedAt.toISOString(),
+    };
+    if (owner && user.cliSecret) {
+      response.oidc_user_meta = {
+        id: Number(user.id),
+        user_id: Number(user.id),
+        subiss: '',
+        secret: this.secrets.open(user.cliSecret),
+        creation_time: user.createdAt.toISOString(),
+        update_time: user.updatedAt.toISOString(),
+      };
+    }
+    return response;
+  }
+}
+
+function isSelf(principal: Principal, id: bigint): principal is UserPrincipal {
+  return principal.kind === 'user' && principal.id === id;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+}

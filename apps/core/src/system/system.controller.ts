@@ -1,0 +1,30 @@
+import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/principal.js';
+import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
+import { externalUrl } from './external-url.js';
+import type { GeneralInfoDto } from './system-info.dto.js';
+import { SystemInfoService } from './system-info.service.js';
+
+@Controller('api/v2.0')
+export class SystemController {
+  constructor(@Inject(SystemInfoService) private readonly systemInfo: SystemInfoService) {}
+
+  /** Harbor's `getPing`: the API process is up, whatever its dependencies say. */
+  @Get('ping')
+  @Access({ scope: 'public' })
+  @Header('Content-Type', 'text/plain; charset=utf-8')
+  ping(): string {
+    return 'Pong';
+  }
+
+  /** Harbor's `getSystemInfo`. */
+  @Get('systeminfo')
+  @Access({ scope: 'public' })
+  getSystemInfo(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<GeneralInfoDto> {
+    return this.systemInfo.info(principal, externalUrl(request));
+  }
+}
