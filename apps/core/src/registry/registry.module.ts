@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger, Module } from '@nestjs/common';
 import {
-  AllowAllAuthorizer,
   createRegistryHandler,
   FilesystemBlobDriver,
   type Authorizer,
@@ -15,6 +14,7 @@ import type { BerthConfig } from '../config/config.js';
 import { BERTH_CONFIG } from '../config/config.constants.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DatabaseService } from '../database/database.service.js';
+import { TokenAuthorizer } from './registry-authorizer.js';
 import { RegistryEventsService } from './registry-events.service.js';
 import { BLOB_DRIVER, METADATA_STORE, REGISTRY_AUTHORIZER, REGISTRY_HANDLER } from './registry.constants.js';
 
@@ -36,11 +36,9 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
       inject: [DatabaseService],
       useFactory: (database: DatabaseService): MetadataStore => new PgMetadataStore(database.pool),
     },
-    {
-      // Everything is allowed until identity and tokens exist.
-      provide: REGISTRY_AUTHORIZER,
-      useFactory: (): Authorizer => new AllowAllAuthorizer(),
-    },
+    // Docker token auth: every `/v2/` request carries a bearer token from `/service/token`.
+    TokenAuthorizer,
+    { provide: REGISTRY_AUTHORIZER, useExisting: TokenAuthorizer },
     {
       provide: REGISTRY_HANDLER,
       inject: [BLOB_DRIVER, METADATA_STORE, REGISTRY_AUTHORIZER, RegistryEventsService],

@@ -63,10 +63,12 @@ describe('embedded PostgreSQL', () => {
   });
 });
 
+/** The engine answers (asking for a token: `/v2/` is behind token auth). */
 async function expectRegistryAnswers(core: CoreProcess): Promise<void> {
   const response = await fetch(`${core.url}/v2/`);
   await response.arrayBuffer();
-  expect(response.status).toBe(200);
+  expect(response.status).toBe(401);
+  expect(response.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
 }
 
 async function expectHealthy(core: CoreProcess): Promise<void> {

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORE_MAIN, startCore, type CoreProcess } from '../support/core-process.js';
+import { ADMIN_PASSWORD, CORE_MAIN, startCore, type CoreProcess } from '../support/core-process.js';
 
 describe('core startup', () => {
   let sut: CoreProcess;
@@ -13,11 +13,22 @@ describe('core startup', () => {
     await sut?.stop();
   });
 
-  it('answers GET /v2/ with 200 and the distribution API version header', async () => {
+  it('answers GET /v2/ with the distribution API version header: 401 and a challenge, 200 with a token', async () => {
     const response = await fetch(`${sut.url}/v2/`);
     await response.arrayBuffer();
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(401);
     expect(response.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
+    expect(response.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${sut.url}/service/token",service="berth"`,
+    );
+
+    const authorization = `Basic ${Buffer.from(`admin:${ADMIN_PASSWORD}`).toString('base64')}`;
+    const token = (await (
+      await fetch(`${sut.url}/service/token?service=berth`, { headers: { authorization } })
+    ).json()) as { token: string };
+    const authorized = await fetch(`${sut.url}/v2/`, { headers: { authorization: `Bearer ${token.token}` } });
+    await authorized.arrayBuffer();
+    expect(authorized.status).toBe(200);
   });
 
   it('routes /v2 without a trailing slash to the engine, not Fastify', async () => {
@@ -57,7 +68,8 @@ describe('core startup with BERTH_PORT=0', () => {
       expect(sut.logs()).toMatch(new RegExp(`Berth listening on http://127\\.0\\.0\\.1:${sut.port}\\b`));
       const response = await fetch(`${sut.url}/v2/`);
       await response.arrayBuffer();
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('docker-distribution-api-version')).toBe('registry/2.0');
     } finally {
       await sut.stop();
       expect(await sut.exited).toEqual({ code: 0, signal: null });

@@ -32,6 +32,7 @@ export async function startRegistry(): Promise<RegistryUnderTest> {
     const colon = pair.indexOf(':');
     const credentials =
       colon > 0 ? { username: pair.slice(0, colon), password: pair.slice(colon + 1) } : null;
+    if (credentials) await ensureProjects(external, credentials);
     return underTest(
       external,
       credentials,
@@ -42,12 +43,39 @@ export async function startRegistry(): Promise<RegistryUnderTest> {
   const { startCore, ADMIN_PASSWORD } = await import('./core-process.js');
   const core = await startCore();
   const credentials = { username: 'admin', password: ADMIN_PASSWORD };
+  try {
+    await ensureProjects(core.url, credentials);
+  } catch (error) {
+    await core.stop();
+    throw error;
+  }
   return underTest(
     core.url,
     credentials,
     () => core.logs(),
     () => core.stop(),
   );
+}
+
+/** Projects the suites push into (repositories live in projects: `conformance/…`, `e2e/…`). */
+export const TEST_PROJECTS = ['conformance', 'e2e'] as const;
+
+/**
+ * Creates the suites' projects (private) through Harbor's `POST /api/v2.0/projects`; one that
+ * exists already (409) is fine.
+ */
+async function ensureProjects(url: string, credentials: Credentials): Promise<void> {
+  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  for (const name of TEST_PROJECTS) {
+    const response = await fetch(`${url.replace(/\/+$/, '')}/api/v2.0/projects`, {
+      method: 'POST',
+      headers: { authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ project_name: name, metadata: { public: 'false' } }),
+    });
+    if (response.status !== 201 && response.status !== 409) {
+      throw new Error(`creating project ${name} answered ${response.status}: ${await response.text()}`);
+    }
+  }
 }
 
 /**

@@ -1,0 +1,470 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Prisma } from '@berth/db';
+import { AuditService } from '../audit/audit.service.js';
+import { AuthenticationService } from '../auth/authentication.service.js';
+import { principalName, type Principal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import { hashPassword } from '../crypto/password-hasher.js';
+import { DatabaseService } from '../database/database.service.js';
+import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import { isPublic } from '../rbac/project-lookup.service.js';
+import {
+  Action,
+  ALL_PROJECT_PERMISSIONS,
+  hasPermission,
+  ProjectResource,
+  SYSTEM_PERMISSIONS,
+  SystemResource,
+  type Permission,
+} from '../rbac/rbac-policy.js';
+import {
+  ROBOT_NAME_PATTERN,
+  type RobotCreatedDto,
+  type RobotDto,
+  type RobotPage,
+  type RobotSecretDto,
+  type TCreateRobotRequest,
+  type TListRobotsQuery,
+  type TRefreshRobotSecretRequest,
+  type TRobotPermission,
+  type TUpdateRobotRequest,
+} from './robot.dto.js';
+import { parseRobotQuery, parseRobotSort, type RobotSort } from './robot-query.js';
+
+type RobotRow = Prisma.RobotGetPayload<{ include: { project: true } }>;
+type Level = 'system' | 'project';
+
+/** Days a robot lives when created with duration 0 and no `robot_token_duration` setting. */
+const DEFAULT_ROBOT_DAYS = 30;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const SECRET_RULE =
+  'the secret must be 8 to 128 characters with at least one upper case letter, one lower case letter and one digit';
+
+/**
+ * Robot accounts, Harbor's model: system robots (any projects, system resources) and project robots
+ * (one project). Managing them needs the system's or the project's `robot` permission, and a robot
+ * is never granted a permission its creator (or updater) does not hold.
+ */
+@Injectable()
+export class RobotService {
+  constructor(
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(AccessControlService) private readonly access: AccessControlService,
+    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  async list(principal: Principal, query: TListRobotsQuery): Promise<RobotPage> {
+    const filter = parseRobotQuery(query.q);
+    const sort = parseRobotSort(query.sort);
+    const level: Level = filter.level ?? 'system';
+    let project: ProjectRef | null = null;
+    if (level === 'project') {
+      if (filter.projectId === undefined) {
+        throw HarborError.badRequest(
+          'listing project robots needs the project: q=Level=project,ProjectID=<id>',
+        );
+      }
+      project = await this.projectById(principal, filter.projectId);
+    }
+    await this.requireAccess(principal, level, project, Action.List);
+
+    const where: Prisma.RobotWhereInput = {
+      level,
+      projectId: project ? project.id : null,
+      ...(filter.name
+        ? {
+            name: filter.name.fuzzy
+              ? { contains: this.shortName(filter.name.value, project) }
+              : this.shortName(filter.name.value, project),
+          }
+        : {}),
+    };
+    const page = query.page ?? 1;
+    const pageSize = query.page_size ?? 10;
+    const [total, rows] = await Promise.all([
+      this.database.prisma.robot.count({ where }),
+      this.database.prisma.robot.findMany({
+        where,
+        include: { project: true },
+        orderBy: orderBy(sort),
+        skip: (page - 1) * pageSize,
+        take: pageSize,
+      }),
+    ]);
+    const prefix = await this.authentication.robotPrefix();
+    return { items: rows.map((row) => toDto(row, prefix)), total, page, pageSize };
+  }
+
+  async get(principal: Principal, id: string): Promise<RobotDto> {
+    const robot = await this.find(id);
+    await this.requireAccess(principal, levelOf(robot), projectRefOf(robot), Action.Read);
+    return toDto(robot, await this.authentication.robotPrefix());
+  }
+
+  async create(
+    principal: Principal,
+    request: TCreateRobotRequest,
+    clientIp: string,
+  ): Promise<RobotCreatedDto> {
+    requireUser(principal);
+    const project = await this.projectOfPermissions(principal, request.level, request.permissions);
+    await this.requireAccess(principal, request.level, project, Action.Create);
+    await this.requireGrantable(principal, request.permissions);
+    if (request.secret !== undefined) requireStrongSecret(request.secret);
+
+    const secret = request.secret ?? generateSecret();
+    const secretHash = await hashPassword(secret);
+    const duration = await this.effectiveDuration(request.duration ?? 0);
+    const createdAt = new Date();
+    const prefix = await this.authentication.robotPrefix();
+    const fullName = fullNameOf(prefix, request.name, project?.name ?? null);
+
+    const robot = await this.database.prisma.$transaction(async (tx) => {
+      // The unique index cannot see duplicates among system robots (NULL project), so names are serialised here.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`robot:${request.level}:${request.name}`}))`;
+      const existing = await tx.robot.findFirst({
+        where: { name: request.name, level: request.level, projectId: project?.id ?? null },
+      });
+      if (existing) throw HarborError.conflict(`robot account ${fullName} already exists`);
+      return tx.robot.create({
+        data: {
+          name: request.name,
+          description: request.description ?? '',
+          level: request.level,
+          projectId: project?.id ?? null,
+          secretHash,
+          duration,
+          expiresAt: expiry(createdAt, duration),
+          disabled: request.disable ?? false,
+          creatorRef: principal.id,
+          permissions: request.permissions as unknown as Prisma.InputJsonArray,
+          createdAt,
+          updatedAt: createdAt,
+        },
+      });
+    });
+    await this.record(principal, 'create', fullName, project?.id ?? null, clientIp);
+    return {
+      id: Number(robot.id),
+      name: fullName,
+      secret,
+      creation_time: robot.createdAt.toISOString(),
+      expires_at: robot.expiresAt ? Math.floor(robot.expiresAt.getTime() / 1000) : -1,
+    };
+  }
+
+  async update(
+    principal: Principal,
+    id: string,
+    request: TUpdateRobotRequest,
+    clientIp: string,
+  ): Promise<void> {
+    requireUser(principal);
+    const robot = await this.find(id);
+    const level = levelOf(robot);
+    const project = projectRefOf(robot);
+    await this.requireAccess(principal, level, project, Action.Update);
+    const prefix = await this.authentication.robotPrefix();
+    const fullName = fullNameOf(prefix, robot.name, robot.project?.name ?? null);
+    if (request.level !== level || (request.name !== robot.name && request.name !== fullName)) {
+      throw HarborError.badRequest('the name and level of a robot account cannot be changed');
+    }
+    const permissionsProject = await this.projectOfPermissions(principal, level, request.permissions);
+    if (level === 'project' && permissionsProject?.id !== project?.id) {
+      throw HarborError.badRequest(
+        `a project robot's permissions must name its own project ${robot.project?.name}`,
+      );
+    }
+    await this.requireGrantable(principal, request.permissions);
+
+    const data: Prisma.RobotUpdateInput = {
+      description: request.description ?? robot.description,
+      disabled: request.disable ?? robot.disabled,
+      permissions: request.permissions as unknown as Prisma.InputJsonArray,
+    };
+    if (request.duration !== undefined && request.duration !== null && request.duration !== robot.duration) {
+      const duration = await this.effectiveDuration(request.duration);
+      data.duration = duration;
+      data.expiresAt = expiry(robot.createdAt, duration);
+    }
+    await this.database.prisma.robot.update({ where: { id: robot.id }, data });
+    this.authentication.forgetCredentials(fullName);
+    await this.record(principal, 'update', fullName, robot.projectId, clientIp);
+  }
+
+  async delete(principal: Principal, id: string, clientIp: string): Promise<void> {
+    const robot = await this.find(id);
+    await this.requireAccess(principal, levelOf(robot), projectRefOf(robot), Action.Delete);
+    await this.database.prisma.robot.deleteMany({ where: { id: robot.id } });
+    const fullName = fullNameOf(
+      await this.authentication.robotPrefix(),
+      robot.name,
+      robot.project?.name ?? null,
+    );
+    // Logins verified moments ago must not outlive the robot.
+    this.authentication.forgetCredentials(fullName);
+    await this.record(principal, 'delete', fullName, robot.projectId, clientIp);
+  }
+
+  /** Replaces the secret with the one given or a new random one, which is answered (once). */
+  async refreshSecret(
+    principal: Principal,
+    id: string,
+    request: TRefreshRobotSecretRequest,
+    clientIp: string,
+  ): Promise<RobotSecretDto> {
+    requireUser(principal);
+    const robot = await this.find(id);
+    await this.requireAccess(principal, levelOf(robot), projectRefOf(robot), Action.Update);
+    if (request.secret !== undefined && request.secret !== '') requireStrongSecret(request.secret);
+    const secret = request.secret || generateSecret();
+    await this.database.prisma.robot.update({
+      where: { id: robot.id },
+      data: { secretHash: await hashPassword(secret) },
+    });
+    const fullName = fullNameOf(
+      await this.authentication.robotPrefix(),
+      robot.name,
+      robot.project?.name ?? null,
+    );
+    this.authentication.forgetCredentials(fullName);
+    await this.record(principal, 'update', fullName, robot.projectId, clientIp);
+    return { secret };
+  }
+
+  // --- authorization -----------------------------------------------------------------------------
+
+  private async requireAccess(
+    principal: Principal,
+    level: Level,
+    project: ProjectRef | null,
+    action: Action,
+  ): Promise<void> {
+    const allowed =
+      level === 'system'
+        ? await this.access.canSystem(principal, SystemResource.Robot, action)
+        : project !== null && (await this.access.can(principal, project, ProjectResource.Robot, action));
+    if (allowed) return;
+    if (principal.kind === 'anonymous') throw HarborError.unauthorized();
+    throw HarborError.forbidden(
+      level === 'system'
+        ? `${principalName(principal)} may not ${action} system robot accounts`
+        : `${principalName(principal)} may not ${action} robot accounts of project ${project?.name}`,
+    );
+  }
+
+  /**
+   * Every permission granted (`effect` allow) must exist in the permission table and be held by
+   * `principal` where it is granted: no robot gets more than the person who sets it up.
+   */
+  private async requireGrantable(principal: Principal, permissions: TRobotPermission[]): Promise<void> {
+    for (const entry of permissions) {
+      const allowed = entry.access.filter((access) => access.effect !== 'deny');
+      if (entry.kind === 'system') {
+        if (entry.namespace !== '/')
+          throw HarborError.badRequest('system permissions take the namespace "/"');
+        this.requireKnown(entry, SYSTEM_PERMISSIONS);
+        const held = this.access.systemPermissions(principal);
+        this.requireHeld(allowed, held, 'the system');
+        continue;
+      }
+      this.requireKnown(entry, ALL_PROJECT_PERMISSIONS);
+      if (entry.namespace === '*') {
+        if (!(principal.kind === 'user' && principal.sysadmin) && allowed.length > 0) {
+          throw HarborError.forbidden(
+            'only system administrators may grant permissions in every project (namespace "*")',
+          );
+        }
+        continue;
+      }
+      const project = await this.projectByName(principal, entry.namespace);
+      const held = await this.access.projectPermissions(principal, project);
+      this.requireHeld(allowed, held, `project ${project.name}`);
+    }
+  }
+
+  private requireKnown(entry: TRobotPermission, universe: readonly Permission[]): void {
+    for (const access of entry.access) {
+      if (!hasPermission(universe, access.resource, access.action as Action)) {
+        throw HarborError.badRequest(
+          `unknown ${entry.kind} permission ${access.resource}:${access.action} in namespace ${entry.namespace}`,
+        );
+      }
+    }
+  }
+
+  private requireHeld(allowed: TRobotPermission['access'], held: Permission[], where: string): void {
+    for (const access of allowed) {
+      if (!hasPermission(held, access.resource, access.action as Action)) {
+        throw HarborError.forbidden(
+          `cannot grant ${access.resource}:${access.action} in ${where}: a robot never gets more than its creator holds`,
+        );
+      }
+    }
+  }
+
+  /** For a project robot, the one project its permissions name; null for a system robot. */
+  private async projectOfPermissions(
+    principal: Principal,
+    level: Level,
+    permissions: TRobotPermission[],
+  ): Promise<ProjectRef | null> {
+    if (level === 'system') return null;
+    const [entry, ...rest] = permissions;
+    if (!entry || rest.length > 0 || entry.kind !== 'project' || entry.namespace === '*') {
+      throw HarborError.badRequest(
+        'a project robot takes exactly one permission entry of kind project naming its project',
+      );
+    }
+    return this.projectByName(principal, entry.namespace);
+  }
+
+  private async projectByName(principal: Principal, name: string): Promise<ProjectRef> {
+    const project = await this.database.prisma.project.findUnique({ where: { name } });
+    if (!project) throw notFoundFor(principal, `project ${name} not found`);
+    return { id: project.id, name: project.name, public: isPublic(project.metadata) };
+  }
+
+  private async projectById(principal: Principal, id: bigint): Promise<ProjectRef> {
+    const project = await this.database.prisma.project.findUnique({ where: { id } });
+    if (!project) throw notFoundFor(principal, `project ${id} not found`);
+    return { id: project.id, name: project.name, public: isPublic(project.metadata) };
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------
+
+  private async find(id: string): Promise<RobotRow> {
+    if (!/^\d{1,18}$/.test(id))
+      throw HarborError.badRequest(`robot_id must be a positive integer, got "${id.slice(0, 40)}"`);
+    const robot = await this.database.prisma.robot.findUnique({
+      where: { id: BigInt(id) },
+      include: { project: true },
+    });
+    if (!robot) throw HarborError.notFound(`robot account ${id} not found`);
+    return robot;
+  }
+
+  /** 0 means the `robot_token_duration` setting (days), else 30. */
+  private async effectiveDuration(duration: number): Promise<number> {
+    if (duration !== 0) return duration;
+    const setting = await this.database.prisma.systemSetting.findUnique({
+      where: { key: 'robot_token_duration' },
+    });
+    const days = Number(setting?.value);
+    return Number.isInteger(days) && days > 0 ? days : DEFAULT_ROBOT_DAYS;
+  }
+
+  /** A name filter may be given as the full name: the prefix and project part are not stored. */
+  private shortName(value: string, project: ProjectRef | null): string {
+    const plus = value.lastIndexOf('+');
+    if (project && plus !== -1) return value.slice(plus + 1);
+    const dollar = value.indexOf('$');
+    return dollar !== -1 && !ROBOT_NAME_PATTERN.test(value) ? value.slice(dollar + 1) : value;
+  }
+
+  private async record(
+    principal: Principal,
+    operation: string,
+    resource: string,
+    projectId: bigint | null,
+    clientIp: string,
+  ): Promise<void> {
+    await this.audit.record({
+      projectId,
+      operation,
+      resourceType: 'robot',
+      resource,
+      username: principalName(principal),
+      clientIp,
+    });
+  }
+}
+
+function requireUser(principal: Principal): asserts principal is Extract<Principal, { kind: 'user' }> {
+  if (principal.kind === 'anonymous') throw HarborError.unauthorized();
+  if (principal.kind === 'robot')
+    throw HarborError.forbidden('robot accounts cannot create or change robot accounts');
+}
+
+function notFoundFor(principal: Principal, message: string): HarborError {
+  return principal.kind === 'anonymous' ? HarborError.unauthorized() : HarborError.notFound(message);
+}
+
+function requireStrongSecret(secret: string): void {
+  if (
+    secret.length < 8 ||
+    secret.length > 128 ||
+    !/[a-z]/.test(secret) ||
+    !/[A-Z]/.test(secret) ||
+    !/\d/.test(secret)
+  ) {
+    throw HarborError.badRequest(SECRET_RULE);
+  }
+}
+
+/** 32 random characters from upper and lower case letters and digits (about 190 bits). */
+function generateSecret(): string {
+  for (;;) {
+    const bytes = randomBytes(48);
+    let secret = '';
+    for (const byte of bytes) {
+      // 248 = 4 × 62: bytes above it are skipped so every character is equally likely.
+      if (byte < 248) secret += SECRET_ALPHABET[byte % SECRET_ALPHABET.length];
+      if (secret.length === 32) break;
+    }
+    if (secret.length === 32 && /[a-z]/.test(secret) && /[A-Z]/.test(secret) && /\d/.test(secret))
+      return secret;
+  }
+}
+
+function expiry(from: Date, duration: number): Date | null {
+  return duration === -1 ? null : new Date(from.getTime() + duration * DAY_MS);
+}
+
+export function fullNameOf(prefix: string, name: string, projectName: string | null): string {
+  return projectName === null ? `${prefix}${name}` : `${prefix}${projectName}+${name}`;
+}
+
+function levelOf(robot: RobotRow): Level {
+  return robot.level === 'project' ? 'project' : 'system';
+}
+
+function projectRefOf(robot: RobotRow): ProjectRef | null {
+  return robot.project
+    ? { id: robot.project.id, name: robot.project.name, public: isPublic(robot.project.metadata) }
+    : null;
+}
+
+function orderBy(sort: RobotSort[]): Prisma.RobotOrderByWithRelationInput[] {
+  const fields = {
+    id: 'id',
+    name: 'name',
+    creationTime: 'createdAt',
+    updateTime: 'updatedAt',
+    expiresAt: 'expiresAt',
+  } as const;
+  const order = sort.map(({ key, descending }) => ({ [fields[key]]: descending ? 'desc' : 'asc' }));
+  if (!sort.some(({ key }) => key === 'id')) order.push({ id: 'asc' });
+  return order;
+}
+
+function toDto(robot: RobotRow, prefix: string): RobotDto {
+  return {
+    id: Number(robot.id),
+    name: fullNameOf(prefix, robot.name, robot.project?.name ?? null),
+    description: robot.description,
+    level: robot.level,
+    duration: robot.duration,
+    editable: true,
+    disable: robot.disabled,
+    expires_at: robot.expiresAt ? Math.floor(robot.expiresAt.getTime() / 1000) : -1,
+    permissions: robot.permissions as unknown as TRobotPermission[],
+    creator_type: 'local',
+    creator_ref: robot.creatorRef === null ? 0 : Number(robot.creatorRef),
+    creation_time: robot.createdAt.toISOString(),
+    update_time: robot.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module.js';
+import { SigningKeyService } from './signing-key.service.js';
+import { TokenController } from './token.controller.js';
+import { TokenService } from './token.service.js';
+import { TokenVerifier } from './token-verifier.js';
+import { parseTokenSettings, TOKEN_SETTINGS } from './token-settings.js';
+
+/**
+ * Docker token auth: the signing keys, `/service/token`, and the verifier the `/v2/` authorizer
+ * uses. Global so the registry module can wire the authorizer without importing this module.
+ */
+@Global()
+@Module({
+  imports: [DatabaseModule],
+  controllers: [TokenController],
+  providers: [
+    { provide: TOKEN_SETTINGS, useFactory: () => parseTokenSettings() },
+    SigningKeyService,
+    TokenService,
+    TokenVerifier,
+  ],
+  exports: [TOKEN_SETTINGS, SigningKeyService, TokenService, TokenVerifier],
+})
+export class TokenModule {}

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { SignJWT } from 'jose';
+import { AuditService } from '../audit/audit.service.js';
+import { AuthenticationService } from '../auth/authentication.service.js';
+import { principalName, type Principal, type RobotPermission } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import { DatabaseService } from '../database/database.service.js';
+import { AccessControlService } from '../rbac/access-control.service.js';
+import { ProjectLookupService } from '../rbac/project-lookup.service.js';
+import {
+  Action,
+  hasPermission,
+  REGISTRY_ACTION_PERMISSION,
+  SystemResource,
+  type Permission,
+} from '../rbac/rbac-policy.js';
+import { SigningKeyService, TOKEN_ALGORITHM } from './signing-key.service.js';
+import type { OAuthTokenResponseDto, TOAuthTokenForm, TokenResponseDto, TTokenQuery } from './token.dto.js';
+import {
+  formatScope,
+  parseScopes,
+  requestedRepositoryActions,
+  ScopeError,
+  splitRepository,
+  type ResourceActions,
+} from './token-scope.js';
+import { DEFAULT_TOKEN_MINUTES, TOKEN_ISSUER, TOKEN_SERVICE } from './token-settings.js';
+
+/** Longest lifetime the `token_expiration` setting may ask for: one day. */
+const MAX_TOKEN_MINUTES = 24 * 60;
+
+/**
+ * The distribution token service: grants each scope asked the part the principal holds (from the
+ * one permission table) and signs it into a short-lived ES256 JWT.
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    @Inject(SigningKeyService) private readonly keys: SigningKeyService,
+    @Inject(AccessControlService) private readonly accessControl: AccessControlService,
+    @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
+    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
+    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  /** `GET /service/token`: the principal the access guard authenticated (Basic or none). */
+  async issue(principal: Principal, query: TTokenQuery, clientIp: string): Promise<TokenResponseDto> {
+    const scopes = this.scopesOf(query.scope);
+    const token = await this.sign(principal, scopes);
+    if (scopes.length === 0) await this.recordLogin(principal, clientIp);
+    return token;
+  }
+
+  /** `POST /service/token` with `grant_type=password`. */
+  async passwordGrant(form: TOAuthTokenForm, clientIp: string): Promise<OAuthTokenResponseDto> {
+    if (form.grant_type !== 'password') {
+      throw HarborError.badRequest('refresh tokens are not issued; use grant_type=password');
+    }
+    if (!form.username || form.password === undefined) {
+      throw HarborError.badRequest('grant_type=password needs username and password');
+    }
+    const scopes = this.scopesOf(form.scope);
+    const principal = await this.authentication.verifyCredentials(form.username, form.password, clientIp);
+    if (!principal) throw HarborError.unauthorized('authentication required: invalid username or password');
+    const token = await this.sign(principal, scopes);
+    if (scopes.length === 0) await this.recordLogin(principal, clientIp);
+    return { ...token, scope: scopes.map(formatScope).join(' ') };
+  }
+
+  /** The part of each scope the principal holds; scopes it holds nothing of stay with no actions. */
+  async grant(principal: Principal, scopes: ResourceActions[]): Promise<ResourceActions[]> {
+    const permissionsByProject = new Map<string, Permission[] | null>();
+    const granted: ResourceActions[] = [];
+    for (const scope of scopes) {
+      if (scope.type === 'repository') {
+        granted.push({
+          type: scope.type,
+          name: scope.name,
+          actions: await this.grantRepository(principal, scope, permissionsByProject),
+        });
+      } else if (scope.type === 'registry' && scope.name === 'catalog') {
+        const allowed =
+          scope.actions.includes('*') &&
+          (await this.accessControl.canSystem(principal, SystemResource.Catalog, Action.Read));
+        granted.push({ type: scope.type, name: scope.name, actions: allowed ? ['*'] : [] });
+      }
+      // Other resource types (plugins, notary) do not exist here: nothing is granted for them.
+    }
+    return granted;
+  }
+
+  /**
+   * Whether `subject` (a token's `sub`) would be granted every action of `scope` now: tells a
+   * client whose token is merely too narrow (ask again) from one that is refused.
+   */
+  async couldGrant(subject: string, scope: ResourceActions): Promise<boolean> {
+    const principal = await this.principalForSubject(subject);
+    if (!principal) return false;
+    const [granted] = await this.grant(principal, [scope]);
+    if (!granted) return false;
+    if (scope.type === 'registry') return granted.actions.includes('*');
+    return requestedRepositoryActions(scope.actions).every((action) => granted.actions.includes(action));
+  }
+
+  /** The user or (enabled, unexpired) robot a token's subject names, as it stands now. */
+  private async principalForSubject(subject: string): Promise<Principal | null> {
+    if (subject === '') return null;
+    const prefix = await this.authentication.robotPrefix();
+    if (!subject.startsWith(prefix)) {
+      const user = await this.database.prisma.user.findUnique({ where: { username: subject } });
+      return user ? { kind: 'user', id: user.id, username: user.username, sysadmin: user.sysadmin } : null;
+    }
+    const rest = subject.slice(prefix.length);
+    const plus = rest.indexOf('+');
+    const robot = await this.database.prisma.robot.findFirst({
+      where:
+        plus === -1
+          ? { name: rest, level: 'system' }
+          : { name: rest.slice(plus + 1), level: 'project', project: { name: rest.slice(0, plus) } },
+    });
+    if (!robot || robot.disabled || (robot.expiresAt && robot.expiresAt.getTime() <= Date.now())) return null;
+    return {
+      kind: 'robot',
+      id: robot.id,
+      name: subject,
+      level: robot.level === 'project' ? 'project' : 'system',
+      projectId: robot.projectId,
+      permissions: robot.permissions as unknown as RobotPermission[],
+    };
+  }
+
+  private async grantRepository(
+    principal: Principal,
+    scope: ResourceActions,
+    cache: Map<string, Permission[] | null>,
+  ): Promise<string[]> {
+    const parts = splitRepository(scope.name);
+    if (!parts) return [];
+    const key = `${parts.project}\u0000${parts.path}`;
+    let permissions = cache.get(key);
+    if (permissions === undefined) {
+      const project = await this.projects.findByName(parts.project);
+      permissions = project
+        ? await this.accessControl.projectPermissions(principal, project, parts.path)
+        : null;
+      cache.set(key, permissions);
+    }
+    if (!permissions) return [];
+    const held = permissions;
+    return requestedRepositoryActions(scope.actions).filter((action) => {
+      const needed = REGISTRY_ACTION_PERMISSION[action];
+      return hasPermission(held, needed.resource, needed.action);
+    });
+  }
+
+  private async sign(principal: Principal, scopes: ResourceActions[]): Promise<TokenResponseDto> {
+    const access = await this.grant(principal, scopes);
+    const minutes = await this.lifetimeMinutes();
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const key = this.keys.signingKey();
+    const token = await new SignJWT({ access })
+      .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
+      .setIssuer(TOKEN_ISSUER)
+      .setSubject(principal.kind === 'anonymous' ? '' : principalName(principal))
+      .setAudience(TOKEN_SERVICE)
+      .setIssuedAt(issuedAt)
+      .setNotBefore(issuedAt)
+      .setExpirationTime(issuedAt + minutes * 60)
+      .setJti(randomUUID())
+      .sign(key.privateKey);
+    return {
+      token,
+      access_token: token,
+      expires_in: minutes * 60,
+      issued_at: new Date(issuedAt * 1000).toISOString(),
+    };
+  }
+
+  private scopesOf(value: string | string[] | undefined): ResourceActions[] {
+    const values = value === undefined ? [] : Array.isArray(value) ? value : [value];
+    try {
+      return parseScopes(values);
+    } catch (error) {
+      if (error instanceof ScopeError) throw HarborError.badRequest(error.message);
+      throw error;
+    }
+  }
+
+  /** The `token_expiration` setting (minutes), else 30. */
+  private async lifetimeMinutes(): Promise<number> {
+    const setting = await this.database.prisma.systemSetting.findUnique({
+      where: { key: 'token_expiration' },
+    });
+    const value = Number(setting?.value);
+    return Number.isInteger(value) && value > 0 ? Math.min(value, MAX_TOKEN_MINUTES) : DEFAULT_TOKEN_MINUTES;
+  }
+
+  /**
+   * A token asked without any scope is a `docker login` (or podman's, skopeo's): that is the login
+   * worth auditing. Tokens for each pull and push are not, or the log would repeat every transfer.
+   */
+  private async recordLogin(principal: Principal, clientIp: string): Promise<void> {
+    if (principal.kind === 'anonymous') return;
+    await this.audit.record({
+      operation: 'login',
+      resourceType: 'user',
+      resource: principalName(principal),
+      username: principalName(principal),
+      clientIp,
+      success: true,
+    });
+  }
+}
