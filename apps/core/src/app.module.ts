@@ -5,8 +5,18 @@ import { DatabaseModule } from './database/database.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { HealthModule } from './health/health.module.js';
+import { AuditLogModule } from './audit/audit-log.module.js';
+import { IdentityModule } from './identity/identity.module.js';
+import { SystemModule } from './system/system.module.js';
 import { RbacModule } from './rbac/rbac.module.js';
 import { RegistryModule } from './registry/registry.module.js';
+import { RobotModule } from './robots/robot.module.js';
+import { TokenModule } from './token/token.module.js';
+import { ProjectModule } from './projects/project.module.js';
+import { MemberModule } from './members/member.module.js';
+import { QuotaModule } from './quotas/quota.module.js';
+import { LabelModule } from './labels/label.module.js';
+import { ArtifactsModule } from './artifacts/artifacts.module.js';
 
 export interface AppModuleOptions {
   config: BerthConfig;
@@ -20,7 +30,24 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [DatabaseModule, CryptoModule, RbacModule, AuditModule, RegistryModule, HealthModule],
+      imports: [
+        DatabaseModule,
+        CryptoModule,
+        RbacModule,
+        AuditModule,
+        RegistryModule,
+        HealthModule,
+        SystemModule,
+        IdentityModule,
+        AuditLogModule,
+        TokenModule,
+        RobotModule,
+        ProjectModule,
+        MemberModule,
+        QuotaModule,
+        LabelModule,
+        ArtifactsModule,
+      ],
       providers: [
         { provide: BERTH_CONFIG, useValue: options.config },
         { provide: DATABASE_URL, useValue: options.databaseUrl },

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { HarborError } from '../common/harbor-error.js';
 import { verifyPassword } from '../crypto/password-hasher.js';
@@ -16,6 +16,8 @@ import {
 export const SESSION_COOKIE = 'sid';
 export const CSRF_HEADER = 'x-harbor-csrf-token';
 const DEFAULT_ROBOT_PREFIX = 'robot$';
+const VERIFIED_CREDENTIALS_TTL_MS = 30_000;
+const MAX_VERIFIED_CREDENTIALS = 10_000;
 
 export interface RequestCredentials {
   authorization?: string | undefined;
@@ -38,6 +40,16 @@ export function hashToken(token: string): string {
  */
 @Injectable()
 export class AuthenticationService {
+  /**
+   * Credentials verified recently, keyed by an HMAC under a per-process salt: a password hash costs
+   * tens of milliseconds, and Basic-auth automation sends the same credentials on every request.
+   */
+  private readonly verified = new Map<
+    string,
+    { username: string; principal: UserPrincipal | RobotPrincipal; expiresAt: number }
+  >();
+  private readonly cacheSalt = randomBytes(32);
+
   constructor(
     @Inject(DatabaseService) private readonly database: DatabaseService,
     @Inject(SecretBox) private readonly secrets: SecretBox,
@@ -75,12 +87,43 @@ export class AuthenticationService {
         'Retry-After': String(wait),
       });
     }
+    const cacheKey = this.credentialKey(username, secret);
+    const cached = this.verified.get(cacheKey);
+    if (cached && cached.expiresAt > Date.now()) return cached.principal;
     const principal = username.startsWith(await this.robotPrefix())
       ? await this.verifyRobot(username, secret)
       : await this.verifyUser(username, secret);
-    if (principal) this.throttler.recordSuccess(username);
-    else this.throttler.recordFailure(username, address);
+    if (principal) {
+      this.throttler.recordSuccess(username);
+      this.remember(cacheKey, username, principal);
+    } else {
+      this.throttler.recordFailure(username, address);
+    }
     return principal;
+  }
+
+  /**
+   * Forgets verified credentials of `username` (call after its password, secret, role or state
+   * changes) so the next request checks them again.
+   */
+  forgetCredentials(username: string): void {
+    for (const [key, entry] of this.verified) if (entry.username === username) this.verified.delete(key);
+  }
+
+  private credentialKey(username: string, secret: string): string {
+    return createHmac('sha256', this.cacheSalt)
+      .update(username)
+      .update('\0')
+      .update(secret)
+      .digest('base64url');
+  }
+
+  private remember(key: string, username: string, principal: UserPrincipal | RobotPrincipal): void {
+    if (this.verified.size >= MAX_VERIFIED_CREDENTIALS) {
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(key, { username, principal, expiresAt: Date.now() + VERIFIED_CREDENTIALS_TTL_MS });
   }
 
   async session(token: string): Promise<SessionPrincipal | null> {

@@ -67,12 +67,13 @@ export class AccessControlService {
       });
       if (member) {
         const scopes = (member.repositoryScopes as string[] | null) ?? [];
-        const inScope = (resource: string) =>
+        // Without a repository only listings pass: their services filter rows by the same globs.
+        const inScope = (permission: Permission) =>
           scopes.length === 0 ||
-          !REPOSITORY_SCOPED.has(resource) ||
-          (repository !== undefined && matchesAny(scopes, repository));
+          !REPOSITORY_SCOPED.has(permission.resource) ||
+          (repository === undefined ? permission.action === 'list' : matchesAny(scopes, repository));
         for (const permission of PROJECT_ROLE_PERMISSIONS[member.role as ProjectRole] ?? []) {
-          if (inScope(permission.resource)) granted.push(permission);
+          if (inScope(permission)) granted.push(permission);
         }
       }
     } else if (principal.kind === 'robot') {

@@ -55,7 +55,11 @@ export class AccessGuard implements CanActivate {
         const key = params[rule.param ?? 'project_name_or_id'];
         if (key === undefined)
           throw new Error(`route has no project parameter ${rule.param ?? 'project_name_or_id'}`);
-        const byName = String(request.headers['x-is-resource-name']).toLowerCase() === 'true';
+        // Harbor's `project_name` parameters are always names; `project_name_or_id` is an id when
+        // numeric unless the client says otherwise.
+        const byName =
+          (rule.param ?? 'project_name_or_id') === 'project_name' ||
+          String(request.headers['x-is-resource-name']).toLowerCase() === 'true';
         const project = await this.projects.find(key, byName);
         if (!project) {
           if (principal.kind === 'anonymous') throw HarborError.unauthorized();

@@ -1,0 +1,689 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { BlobDriver, CommitManifestResult, MetadataStore, NewManifest } from '@berth/distribution';
+import { AuditService } from '../audit/audit.service.js';
+import { principalName } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import { ProjectLookupService } from '../rbac/project-lookup.service.js';
+import { Action, ProjectResource } from '../rbac/rbac-policy.js';
+import { BLOB_DRIVER, METADATA_STORE } from '../registry/registry.constants.js';
+import {
+  ARTIFACT_SORT_FIELDS,
+  ArtifactCatalog,
+  type AccessoryRow,
+  type ArtifactFilter,
+  type ArtifactRow,
+  type LabelRow,
+  type RepositoryRow,
+  type TagRow,
+} from './artifact-catalog.js';
+import { AccessoryType, accessoryType, cosignSignatureTag, isIndexMediaType } from './artifact-type.js';
+import type {
+  AccessoryDto,
+  ArtifactDto,
+  LabelDto,
+  PlatformDto,
+  ReferenceDto,
+  TAddLabelRequest,
+  TCreateTagRequest,
+  TGetArtifactQuery,
+  TListAccessoriesQuery,
+  TListArtifactsQuery,
+  TListTagsQuery,
+  TagDto,
+} from './artifact.dto.js';
+import { likeEscape, pageRequest, parseHarborQuery, parseSort, type Page } from './harbor-query.js';
+import {
+  artifactLocation,
+  artifactReference,
+  describeReference,
+  parseCopySource,
+  repositoryPath,
+  type ArtifactReference,
+} from './repository-path.js';
+import { RepositoryService, type RequestContext } from './repository.service.js';
+
+/** Harbor's "never": Go's zero time, which its API answers for an artifact never pulled. */
+const NEVER = '0001-01-01T00:00:00.000Z';
+
+/** Accessories of accessories, children of children: deeper than this is refused as malformed. */
+const MAX_DEPTH = 8;
+
+/** Config blobs read for `build_history`; anything larger is not a config. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+export interface ArtifactOptions {
+  withTag: boolean;
+  withLabel: boolean;
+  withScanOverview: boolean;
+  withAccessory: boolean;
+}
+
+interface ParsedManifest {
+  config?: { mediaType?: string; digest?: string };
+  manifests?: {
+    digest?: string;
+    platform?: Record<string, unknown>;
+    annotations?: Record<string, string>;
+    urls?: string[];
+  }[];
+}
+
+/**
+ * Artifacts, their tags, labels and accessories. Reads go to the catalog (SQL); every change of
+ * registry content (deleting, tagging, copying) goes through the engine's MetadataStore, the one
+ * place that keeps references and quotas right.
+ */
+@Injectable()
+export class ArtifactService {
+  constructor(
+    @Inject(ArtifactCatalog) private readonly catalog: ArtifactCatalog,
+    @Inject(RepositoryService) private readonly repositories: RepositoryService,
+    @Inject(METADATA_STORE) private readonly store: MetadataStore,
+    @Inject(BLOB_DRIVER) private readonly blobs: BlobDriver,
+    @Inject(AccessControlService) private readonly access: AccessControlService,
+    @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  // --- reading ---------------------------------------------------------------------------------
+
+  async list(project: ProjectRef, rawName: string, query: TListArtifactsQuery): Promise<Page<ArtifactDto>> {
+    const filters = artifactFilters(query.q);
+    const sort = parseSort(query.sort, ARTIFACT_SORT_FIELDS);
+    const { page, pageSize, offset } = pageRequest(query);
+    const repository = await this.repositories.require(project, rawName);
+    const { rows, total } = await this.catalog.listArtifacts(repository.id, filters, sort, pageSize, offset);
+    const items = await this.toDtos(project, repository, rows, {
+      withTag: query.with_tag ?? true,
+      withLabel: query.with_label ?? false,
+      withScanOverview: query.with_scan_overview ?? false,
+      withAccessory: query.with_accessory ?? false,
+    });
+    return { items, total, page, pageSize };
+  }
+
+  async get(
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    query: TGetArtifactQuery,
+  ): Promise<ArtifactDto> {
+    const { repository, artifact } = await this.require(project, rawName, reference);
+    const [dto] = await this.toDtos(project, repository, [artifact], {
+      withTag: query.with_tag ?? true,
+      withLabel: query.with_label ?? false,
+      withScanOverview: query.with_scan_overview ?? false,
+      withAccessory: query.with_accessory ?? false,
+    });
+    return dto!;
+  }
+
+  async listTags(
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    query: TListTagsQuery,
+  ): Promise<Page<TagDto>> {
+    const { artifact } = await this.require(project, rawName, reference);
+    const terms = parseHarborQuery(query.q, ['name']);
+    const name = terms.get('name');
+    if (name && name.kind !== 'exact' && name.kind !== 'fuzzy') {
+      throw HarborError.badRequest('name supports exact (name=v) or fuzzy (name=~v) matching only');
+    }
+    const sort = parseSort(query.sort, ['name', 'push_time', 'id']);
+    const { page, pageSize, offset } = pageRequest(query);
+    const { rows, total } = await this.catalog.listTags(
+      artifact.id,
+      name?.kind === 'exact' ? name.value : undefined,
+      name?.kind === 'fuzzy' ? `%${likeEscape(name.value)}%` : undefined,
+      sort,
+      pageSize,
+      offset,
+    );
+    return { items: rows.map(toTagDto), total, page, pageSize };
+  }
+
+  async listAccessories(
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    query: TListAccessoriesQuery,
+  ): Promise<Page<AccessoryDto>> {
+    const { repository, artifact } = await this.require(project, rawName, reference);
+    const terms = parseHarborQuery(query.q, ['type', 'digest']);
+    const sort = parseSort(query.sort, ['creation_time', 'size', 'digest']);
+    const { page, pageSize, offset } = pageRequest(query);
+    const accessories = (await this.accessories(repository.id, [artifact.digest])).get(artifact.digest) ?? [];
+    const type = terms.get('type');
+    const digest = terms.get('digest');
+    let dtos = accessories.map((accessory) => toAccessoryDto(accessory, repository, artifact.id));
+    for (const [term, field] of [
+      [type, 'type'],
+      [digest, 'digest'],
+    ] as const) {
+      if (!term) continue;
+      if (term.kind === 'exact') dtos = dtos.filter((dto) => dto[field] === term.value);
+      else if (term.kind === 'fuzzy') dtos = dtos.filter((dto) => dto[field].includes(term.value));
+      else throw HarborError.badRequest(`${field} supports exact or fuzzy matching only`);
+    }
+    if (sort.length) {
+      const [key] = sort;
+      const value = (dto: AccessoryDto) =>
+        key!.field === 'size' ? dto.size : key!.field === 'digest' ? dto.digest : dto.creation_time;
+      dtos.sort((a, b) => {
+        const order = value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0;
+        return key!.desc ? -order : order;
+      });
+    }
+    return { items: dtos.slice(offset, offset + pageSize), total: dtos.length, page, pageSize };
+  }
+
+  /**
+   * `GET …/additions/{addition}`: the build history of an image (from its config); the chart
+   * additions and the rest are not extracted yet.
+   */
+  async getAddition(
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    addition: string,
+  ): Promise<unknown> {
+    const { artifact } = await this.require(project, rawName, reference);
+    if (addition !== 'build_history' || artifact.type !== 'IMAGE' || isIndexMediaType(artifact.mediaType)) {
+      throw HarborError.notFound(`addition ${addition} of ${reference} not found`);
+    }
+    const config = await this.readConfig(artifact);
+    const history = config?.history;
+    if (!Array.isArray(history)) throw HarborError.notFound(`addition ${addition} of ${reference} not found`);
+    return history;
+  }
+
+  // --- changing --------------------------------------------------------------------------------
+
+  /**
+   * Deletes an artifact with its accessories and, for an index, the children nothing else uses.
+   * An artifact that an index still lists cannot be deleted on its own.
+   */
+  async delete(
+    context: RequestContext,
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+  ): Promise<void> {
+    const { repository, artifact, ref } = await this.require(project, rawName, reference);
+    const parents = await this.catalog.parentDigests(repository.id, artifact.digest);
+    if (parents.length > 0) {
+      throw HarborError.precondition(
+        `artifact ${artifact.digest} is referenced by index ${parents[0]}; delete the index instead`,
+      );
+    }
+    await this.deleteDeep(repository, artifact, 0);
+    await this.record(context, project, 'delete', 'artifact', describeReference(repository.name, ref));
+  }
+
+  /** `POST …/artifacts?from=`: copies an artifact (children, tags and accessories too) into this repository. */
+  async copy(context: RequestContext, project: ProjectRef, rawName: string, from: string): Promise<string> {
+    const target = repositoryPath(project.name, rawName);
+    const source = parseCopySource(from);
+    const sourceProject = await this.projects.findByName(source.projectName);
+    if (!sourceProject) throw HarborError.notFound(`project ${source.projectName} not found`);
+    if (
+      !(await this.access.can(
+        context.principal,
+        sourceProject,
+        ProjectResource.Repository,
+        Action.Pull,
+        source.path,
+      ))
+    ) {
+      throw HarborError.forbidden(`no pull permission on ${source.projectName}/${source.path}`);
+    }
+    const sourceName = `${source.projectName}/${source.path}`;
+    const sourceRepository = await this.catalog.findRepository(sourceName);
+    if (!sourceRepository) throw HarborError.notFound(`repository ${sourceName} not found`);
+    const artifact = await this.catalog.findArtifact(sourceRepository.id, source.reference);
+    if (!artifact)
+      throw HarborError.notFound(`artifact ${describeReference(sourceName, source.reference)} not found`);
+
+    await this.copyDeep(sourceRepository, artifact, target.fullName, 0);
+    if (artifact.tags.length > 0) {
+      const manifest = await this.newManifest(artifact);
+      for (const tag of artifact.tags) {
+        ensureCommitted(
+          await this.store.commitManifest(target.fullName, manifest, tag.name),
+          target.fullName,
+        );
+      }
+    }
+    await this.record(
+      context,
+      project,
+      'create',
+      'artifact',
+      `${target.fullName}@${artifact.digest} (copied from ${describeReference(sourceName, source.reference)})`,
+    );
+    return artifactLocation(project.name, target.path, artifact.digest);
+  }
+
+  /** Harbor refuses a tag name that exists in the repository already, wherever it points. */
+  async createTag(
+    context: RequestContext,
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    body: TCreateTagRequest,
+  ): Promise<void> {
+    const { repository, artifact } = await this.require(project, rawName, reference);
+    if ((await this.catalog.tagTarget(repository.id, body.name)) !== null) {
+      throw HarborError.conflict(`tag ${body.name} already exists in ${repository.name}`);
+    }
+    const manifest = await this.newManifest(artifact);
+    ensureCommitted(await this.store.commitManifest(repository.name, manifest, body.name), repository.name);
+    await this.record(context, project, 'create', 'tag', `${repository.name}:${body.name}`);
+  }
+
+  async deleteTag(
+    context: RequestContext,
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    tagName: string,
+  ): Promise<void> {
+    const { repository, artifact } = await this.require(project, rawName, reference);
+    const target = await this.catalog.tagTarget(repository.id, tagName);
+    if (target === null || target !== artifact.id) {
+      throw HarborError.notFound(`tag ${tagName.slice(0, 128)} not found on ${artifact.digest}`);
+    }
+    if (!(await this.store.deleteTag(repository.name, tagName))) {
+      throw HarborError.notFound(`tag ${tagName.slice(0, 128)} not found on ${artifact.digest}`);
+    }
+    await this.record(context, project, 'delete', 'tag', `${repository.name}:${tagName}`);
+  }
+
+  /** Attaches a global label or a label of this project. */
+  async addLabel(
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    body: TAddLabelRequest,
+  ): Promise<void> {
+    const { artifact } = await this.require(project, rawName, reference);
+    const label = await this.catalog.findLabel(BigInt(body.id));
+    if (!label) throw HarborError.notFound(`label ${body.id} not found`);
+    if (label.scope === 'p' && label.projectId !== project.id) {
+      throw HarborError.badRequest(`label ${body.id} belongs to another project`);
+    }
+    if (!(await this.catalog.addLabel(artifact.id, label.id))) {
+      throw HarborError.conflict(`label ${body.id} is already added to ${artifact.digest}`);
+    }
+  }
+
+  async removeLabel(
+    project: ProjectRef,
+    rawName: string,
+    reference: string,
+    rawLabelId: string,
+  ): Promise<void> {
+    if (!/^\d{1,18}$/.test(rawLabelId)) throw HarborError.badRequest('label_id must be a positive integer');
+    const { artifact } = await this.require(project, rawName, reference);
+    if (!(await this.catalog.removeLabel(artifact.id, BigInt(rawLabelId)))) {
+      throw HarborError.notFound(`label ${rawLabelId} is not added to ${artifact.digest}`);
+    }
+  }
+
+  // --- helpers ---------------------------------------------------------------------------------
+
+  private async require(
+    project: ProjectRef,
+    rawName: string,
+    rawReference: string,
+  ): Promise<{ repository: RepositoryRow; artifact: ArtifactRow; ref: ArtifactReference }> {
+    const ref = artifactReference(rawReference);
+    const repository = await this.repositories.require(project, rawName);
+    const artifact = await this.catalog.findArtifact(repository.id, ref);
+    if (!artifact)
+      throw HarborError.notFound(`artifact ${describeReference(repository.name, ref)} not found`);
+    return { repository, artifact, ref };
+  }
+
+  private async deleteDeep(repository: RepositoryRow, artifact: ArtifactRow, depth: number): Promise<void> {
+    if (depth > MAX_DEPTH)
+      throw HarborError.precondition(`artifact ${artifact.digest} nests too deeply to delete`);
+    for (const accessory of (await this.accessories(repository.id, [artifact.digest])).get(artifact.digest) ??
+      []) {
+      const row = await this.catalog.findArtifact(repository.id, { digest: accessory.digest });
+      if (row) await this.deleteDeep(repository, row, depth + 1);
+    }
+    await this.store.deleteManifest(repository.name, artifact.digest);
+    if (!isIndexMediaType(artifact.mediaType)) return;
+    for (const child of parseManifest(artifact.payload).manifests ?? []) {
+      if (typeof child.digest !== 'string') continue;
+      const row = await this.catalog.findArtifact(repository.id, { digest: child.digest });
+      if (!row) continue;
+      // A child another index still lists, or that carries a tag, stays.
+      if ((await this.catalog.parentDigests(repository.id, child.digest)).length > 0) continue;
+      if (row.tags.length > 0) continue;
+      await this.deleteDeep(repository, row, depth + 1);
+    }
+  }
+
+  private async copyDeep(
+    source: RepositoryRow,
+    artifact: ArtifactRow,
+    targetName: string,
+    depth: number,
+  ): Promise<void> {
+    if (depth > MAX_DEPTH)
+      throw HarborError.precondition(`artifact ${artifact.digest} nests too deeply to copy`);
+    const manifest = await this.newManifest(artifact);
+    for (const child of manifest.manifests) {
+      const row = await this.catalog.findArtifact(source.id, { digest: child.digest });
+      if (!row)
+        throw HarborError.precondition(
+          `child ${child.digest} of ${artifact.digest} is missing in ${source.name}`,
+        );
+      await this.copyDeep(source, row, targetName, depth + 1);
+    }
+    for (const blob of manifest.blobs) await this.store.linkBlob(targetName, blob);
+    ensureCommitted(await this.store.commitManifest(targetName, manifest), targetName);
+    for (const accessory of (await this.accessories(source.id, [artifact.digest])).get(artifact.digest) ??
+      []) {
+      if (accessory.byTag) continue;
+      const row = await this.catalog.findArtifact(source.id, { digest: accessory.digest });
+      if (row) await this.copyDeep(source, row, targetName, depth + 1);
+    }
+  }
+
+  /** The stored manifest as the store's commit takes it. */
+  private async newManifest(artifact: ArtifactRow): Promise<NewManifest> {
+    const references = await this.catalog.manifestReferences(artifact.id);
+    return {
+      digest: artifact.digest,
+      mediaType: artifact.mediaType,
+      artifactType: artifact.artifactType,
+      size: artifact.manifestSize,
+      payload: artifact.payload,
+      subjectDigest: artifact.subjectDigest,
+      annotations: artifact.annotations,
+      blobs: references.filter((ref) => ref.kind === 'blob').map(({ digest, size }) => ({ digest, size })),
+      manifests: references
+        .filter((ref) => ref.kind === 'manifest')
+        .map(({ digest, size }) => ({ digest, size })),
+    };
+  }
+
+  private accessories(repositoryId: bigint, digests: string[]): Promise<Map<string, AccessoryRow[]>> {
+    const signatureTags = new Map<string, string>();
+    for (const digest of digests) {
+      const tag = cosignSignatureTag(digest);
+      if (tag) signatureTags.set(tag, digest);
+    }
+    return this.catalog.accessoriesOf(repositoryId, digests, signatureTags);
+  }
+
+  /** Builds Harbor's Artifact for each row, with one batched query per relation asked for. */
+  private async toDtos(
+    project: ProjectRef,
+    repository: RepositoryRow,
+    rows: ArtifactRow[],
+    options: ArtifactOptions,
+  ): Promise<ArtifactDto[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((row) => row.id);
+    const parsed = new Map(rows.map((row) => [row.id, parseManifest(row.payload)] as const));
+    const [labels, accessories] = await Promise.all([
+      options.withLabel ? this.catalog.labelsOf(ids) : Promise.resolve(new Map<bigint, LabelRow[]>()),
+      options.withAccessory
+        ? this.accessories(
+            repository.id,
+            rows.map((row) => row.digest),
+          )
+        : Promise.resolve(new Map<string, AccessoryRow[]>()),
+    ]);
+
+    return rows.map((row) => {
+      const manifest = parsed.get(row.id)!;
+      const isIndex = isIndexMediaType(row.mediaType);
+      const dto: ArtifactDto = {
+        id: Number(row.id),
+        type: row.type,
+        media_type:
+          !isIndex && typeof manifest.config?.mediaType === 'string'
+            ? manifest.config.mediaType
+            : row.mediaType,
+        manifest_media_type: row.mediaType,
+        project_id: Number(project.id),
+        repository_id: Number(repository.id),
+        repository_name: repository.name,
+        digest: row.digest,
+        size: row.totalSize,
+        push_time: row.pushedAt.toISOString(),
+        pull_time: row.pulledAt ? row.pulledAt.toISOString() : NEVER,
+      };
+      if (row.artifactType !== null) dto.artifact_type = row.artifactType;
+      if (row.annotations) dto.annotations = row.annotations;
+      if (isIndex) dto.references = references(row.id, manifest, row.children);
+      if (options.withTag) dto.tags = row.tags.map(toTagDto);
+      if (options.withLabel) dto.labels = (labels.get(row.id) ?? []).map(toLabelDto);
+      if (options.withScanOverview) dto.scan_overview = {};
+      if (options.withAccessory) {
+        dto.accessories = (accessories.get(row.digest) ?? []).map((accessory) =>
+          toAccessoryDto(accessory, repository, row.id),
+        );
+      }
+      return dto;
+    });
+  }
+
+  /** The image config JSON, or null when it is missing, too large or not JSON. */
+  private async readConfig(artifact: ArtifactRow): Promise<Record<string, unknown> | null> {
+    const digest = parseManifest(artifact.payload).config?.digest;
+    if (typeof digest !== 'string') return null;
+    try {
+      const stat = await this.blobs.stat(digest);
+      if (!stat || stat.size > MAX_CONFIG_BYTES) return null;
+      const stream = await this.blobs.read(digest);
+      if (!stream) return null;
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private record(
+    context: RequestContext,
+    project: ProjectRef,
+    operation: string,
+    resourceType: string,
+    resource: string,
+  ): Promise<void> {
+    return this.audit.record({
+      projectId: project.id,
+      operation,
+      resourceType,
+      resource,
+      username: principalName(context.principal),
+      clientIp: context.clientIp,
+    });
+  }
+}
+
+/** Turns `q` of the artifact list into filters. */
+export function artifactFilters(q: string | undefined): ArtifactFilter[] {
+  const terms = parseHarborQuery(q, [
+    'tags',
+    'digest',
+    'media_type',
+    'artifact_type',
+    'type',
+    'labels',
+    'base',
+    'push_time',
+    'pull_time',
+  ]);
+  const filters: ArtifactFilter[] = [];
+  for (const [key, term] of terms) {
+    const unsupported = () => HarborError.badRequest(`unsupported match for ${key}`);
+    switch (key) {
+      case 'base':
+        if (term.kind !== 'exact' || term.value !== '*') {
+          throw HarborError.badRequest('the value of "base" can only be exactly "*"');
+        }
+        filters.push({ kind: 'all' });
+        break;
+      case 'tags':
+        if (term.kind === 'fuzzy') filters.push({ kind: 'tagLike', pattern: `%${likeEscape(term.value)}%` });
+        else if (term.kind !== 'exact') throw unsupported();
+        else if (term.value === '*') filters.push({ kind: 'tagged' });
+        else if (term.value === 'nil') filters.push({ kind: 'untagged' });
+        else filters.push({ kind: 'tag', name: term.value });
+        break;
+      case 'digest':
+        if (term.kind === 'exact') filters.push({ kind: 'digest', digest: term.value });
+        else if (term.kind === 'fuzzy')
+          filters.push({ kind: 'digestLike', pattern: `%${likeEscape(term.value)}%` });
+        else throw unsupported();
+        break;
+      case 'media_type':
+        if (term.kind === 'exact') filters.push({ kind: 'mediaType', mediaType: term.value });
+        else if (term.kind === 'fuzzy')
+          filters.push({ kind: 'mediaTypeLike', pattern: `%${likeEscape(term.value)}%` });
+        else throw unsupported();
+        break;
+      case 'artifact_type':
+        if (term.kind !== 'exact') throw unsupported();
+        filters.push({ kind: 'artifactType', artifactType: term.value });
+        break;
+      case 'type':
+        if (term.kind === 'exact') filters.push({ kind: 'type', types: [term.value.toUpperCase()] });
+        else if (term.kind === 'or')
+          filters.push({ kind: 'type', types: term.values.map((v) => v.toUpperCase()) });
+        else throw unsupported();
+        break;
+      case 'labels': {
+        const values = term.kind === 'exact' ? [term.value] : term.kind === 'and' ? term.values : null;
+        if (!values || values.length === 0 || !values.every((value) => /^\d{1,18}$/.test(value))) {
+          throw HarborError.badRequest(
+            'the value of "labels" can only be a label id or a list of ids: labels=(1 2)',
+          );
+        }
+        for (const value of values) filters.push({ kind: 'label', labelId: BigInt(value) });
+        break;
+      }
+      case 'push_time':
+      case 'pull_time': {
+        if (term.kind !== 'range')
+          throw HarborError.badRequest(`${key} supports a range only: ${key}=[from~to]`);
+        filters.push({
+          kind: key === 'push_time' ? 'pushTime' : 'pullTime',
+          from: parseTime(key, term.min),
+          to: parseTime(key, term.max),
+        });
+        break;
+      }
+    }
+  }
+  return filters;
+}
+
+function parseTime(key: string, value: string | null): Date | null {
+  if (value === null) return null;
+  const time = new Date(
+    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}Z` : value,
+  );
+  if (Number.isNaN(time.getTime()))
+    throw HarborError.badRequest(`invalid time in ${key}: ${JSON.stringify(value.slice(0, 64))}`);
+  return time;
+}
+
+function ensureCommitted(result: CommitManifestResult, repository: string): void {
+  if (result.ok) return;
+  const denied = (result as { denied?: unknown }).denied;
+  if (typeof denied === 'string') throw new HarborError('DENIED', denied);
+  const missing = result as { missingBlobs?: string[]; missingManifests?: string[] };
+  const digests = [...(missing.missingBlobs ?? []), ...(missing.missingManifests ?? [])];
+  throw HarborError.precondition(`content missing in ${repository}: ${digests.join(', ')}`);
+}
+
+function parseManifest(payload: Buffer): ParsedManifest {
+  try {
+    const value: unknown = JSON.parse(payload.toString('utf8'));
+    return typeof value === 'object' && value !== null ? (value as ParsedManifest) : {};
+  } catch {
+    return {};
+  }
+}
+
+function references(
+  parentId: bigint,
+  manifest: ParsedManifest,
+  children: Map<string, bigint>,
+): ReferenceDto[] {
+  return (manifest.manifests ?? []).flatMap((child) => {
+    if (typeof child.digest !== 'string') return [];
+    const reference: ReferenceDto = { parent_id: Number(parentId), child_digest: child.digest };
+    const childId = children.get(child.digest);
+    if (childId !== undefined) reference.child_id = Number(childId);
+    if (child.platform && typeof child.platform === 'object') reference.platform = platform(child.platform);
+    if (child.annotations && typeof child.annotations === 'object') reference.annotations = child.annotations;
+    if (Array.isArray(child.urls)) reference.urls = child.urls;
+    return [reference];
+  });
+}
+
+function platform(value: Record<string, unknown>): PlatformDto {
+  const result: PlatformDto = {};
+  if (typeof value.architecture === 'string') result.architecture = value.architecture;
+  if (typeof value.os === 'string') result.os = value.os;
+  if (typeof value.variant === 'string') result.variant = value.variant;
+  // Harbor's swagger names these two with the quotes in them.
+  if (typeof value['os.version'] === 'string') result["'os.version'"] = value['os.version'];
+  if (Array.isArray(value['os.features'])) result["'os.features'"] = value['os.features'] as string[];
+  return result;
+}
+
+function toTagDto(row: TagRow): TagDto {
+  return {
+    id: Number(row.id),
+    repository_id: Number(row.repositoryId),
+    artifact_id: Number(row.manifestId),
+    name: row.name,
+    push_time: row.updatedAt.toISOString(),
+    pull_time: row.pulledAt ? row.pulledAt.toISOString() : NEVER,
+    immutable: false,
+  };
+}
+
+function toLabelDto(row: LabelRow): LabelDto {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    description: row.description,
+    color: row.color,
+    scope: row.scope,
+    project_id: row.projectId === null ? 0 : Number(row.projectId),
+    creation_time: row.createdAt.toISOString(),
+    update_time: row.updatedAt.toISOString(),
+  };
+}
+
+function toAccessoryDto(row: AccessoryRow, repository: RepositoryRow, subjectId: bigint): AccessoryDto {
+  return {
+    id: Number(row.id),
+    artifact_id: Number(row.id),
+    subject_artifact_id: Number(subjectId),
+    subject_artifact_digest: row.subjectDigest,
+    subject_artifact_repo: repository.name,
+    size: row.totalSize,
+    digest: row.digest,
+    type: row.byTag ? AccessoryType.CosignSignature : accessoryType(row.artifactType),
+    icon: '',
+    creation_time: row.createdAt.toISOString(),
+  };
+}

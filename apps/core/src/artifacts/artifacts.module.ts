@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { DatabaseModule } from '../database/database.module.js';
+import { RegistryModule } from '../registry/registry.module.js';
+import { ArtifactCatalog } from './artifact-catalog.js';
+import { ArtifactController } from './artifact.controller.js';
+import { ArtifactService } from './artifact.service.js';
+import { PullStatisticsService } from './pull-statistics.service.js';
+import { RepositoryVisibilityService } from './repository-visibility.service.js';
+import { RepositoryController } from './repository.controller.js';
+import { RepositoryService } from './repository.service.js';
+import { SearchController } from './search.controller.js';
+import { SearchService } from './search.service.js';
+
+/** Repositories, artifacts, tags, artifact labels, accessories, pull statistics and search. */
+@Module({
+  imports: [DatabaseModule, RegistryModule],
+  controllers: [RepositoryController, ArtifactController, SearchController],
+  providers: [
+    ArtifactCatalog,
+    RepositoryVisibilityService,
+    RepositoryService,
+    ArtifactService,
+    SearchService,
+    PullStatisticsService,
+  ],
+})
+export class ArtifactsModule {}

@@ -1,0 +1,157 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { MetadataStore } from '@berth/distribution';
+import { AuditService } from '../audit/audit.service.js';
+import { principalName, type Principal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import type { ProjectRef } from '../rbac/access-control.service.js';
+import { METADATA_STORE } from '../registry/registry.constants.js';
+import {
+  ArtifactCatalog,
+  REPOSITORY_SORT_FIELDS,
+  type RepositoryFilter,
+  type RepositoryRow,
+} from './artifact-catalog.js';
+import {
+  likeEscape,
+  pageRequest,
+  parseHarborQuery,
+  parseSort,
+  type HarborQuery,
+  type Page,
+} from './harbor-query.js';
+import type { RepositoryDto, TListRepositoriesQuery, TUpdateRepositoryRequest } from './repository.dto.js';
+import { repositoryPath } from './repository-path.js';
+import { RepositoryVisibilityService } from './repository-visibility.service.js';
+
+export interface RequestContext {
+  principal: Principal;
+  clientIp: string;
+}
+
+/** How often deleting a repository retries when pushes keep landing in it meanwhile. */
+const DELETE_ATTEMPTS = 3;
+
+@Injectable()
+export class RepositoryService {
+  private readonly logger = new Logger(RepositoryService.name);
+
+  constructor(
+    @Inject(ArtifactCatalog) private readonly catalog: ArtifactCatalog,
+    @Inject(RepositoryVisibilityService) private readonly visibility: RepositoryVisibilityService,
+    @Inject(METADATA_STORE) private readonly store: MetadataStore,
+    @Inject(AuditService) private readonly audit: AuditService,
+  ) {}
+
+  /** `GET /repositories`: every repository the principal may list. */
+  async listAll(principal: Principal, query: TListRepositoriesQuery): Promise<Page<RepositoryDto>> {
+    const filter = nameFilter(parseHarborQuery(query.q, ['name', 'project_id']));
+    const visibility = await this.visibility.visibility(principal);
+    if (!visibility.all) {
+      filter.projectIds = visibility.wholeProjectIds;
+      filter.repositoryIds = visibility.repositoryIds;
+    }
+    return this.page(filter, query);
+  }
+
+  /** `GET /projects/{project_name}/repositories`. */
+  async listInProject(
+    principal: Principal,
+    project: ProjectRef,
+    query: TListRepositoriesQuery,
+  ): Promise<Page<RepositoryDto>> {
+    const filter = nameFilter(parseHarborQuery(query.q, ['name']));
+    const scoped = await this.visibility.inProject(principal, project);
+    if (scoped === null) filter.projectIds = [project.id];
+    else filter.repositoryIds = scoped;
+    return this.page(filter, query);
+  }
+
+  async get(project: ProjectRef, rawName: string): Promise<RepositoryDto> {
+    const repository = await this.require(project, rawName);
+    const stats = await this.catalog.repositoryStats([repository.id]);
+    return toRepositoryDto(repository, stats.get(repository.id));
+  }
+
+  async update(project: ProjectRef, rawName: string, body: TUpdateRepositoryRequest): Promise<void> {
+    const repository = await this.require(project, rawName);
+    await this.catalog.updateRepositoryDescription(repository.id, body.description);
+  }
+
+  /**
+   * Deletes every artifact through the registry's store (so quotas and references stay right),
+   * then the repository row.
+   */
+  async delete(context: RequestContext, project: ProjectRef, rawName: string): Promise<void> {
+    const repository = await this.require(project, rawName);
+    let deleted = false;
+    for (let attempt = 0; attempt < DELETE_ATTEMPTS && !deleted; attempt++) {
+      for (const digest of await this.catalog.manifestDigests(repository.id)) {
+        await this.store.deleteManifest(repository.name, digest);
+      }
+      deleted = await this.catalog.deleteEmptyRepository(repository.id);
+    }
+    await this.audit.record({
+      projectId: project.id,
+      operation: 'delete',
+      resourceType: 'repository',
+      resource: repository.name,
+      username: principalName(context.principal),
+      clientIp: context.clientIp,
+      success: deleted,
+    });
+    if (!deleted) {
+      this.logger.warn(`repository ${repository.name} kept receiving pushes while being deleted`);
+      throw HarborError.conflict(`repository ${repository.name} is being pushed to; try again`);
+    }
+  }
+
+  async require(project: ProjectRef, rawName: string): Promise<RepositoryRow> {
+    const { fullName } = repositoryPath(project.name, rawName);
+    const repository = await this.catalog.findRepository(fullName);
+    if (!repository || repository.projectId !== project.id) {
+      throw HarborError.notFound(`repository ${fullName} not found`);
+    }
+    return repository;
+  }
+
+  private async page(filter: RepositoryFilter, query: TListRepositoriesQuery): Promise<Page<RepositoryDto>> {
+    const sort = parseSort(query.sort, REPOSITORY_SORT_FIELDS);
+    const { page, pageSize, offset } = pageRequest(query);
+    const { rows, total } = await this.catalog.listRepositories(filter, sort, pageSize, offset);
+    const stats = await this.catalog.repositoryStats(rows.map((row) => row.id));
+    return { items: rows.map((row) => toRepositoryDto(row, stats.get(row.id))), total, page, pageSize };
+  }
+}
+
+function nameFilter(query: HarborQuery): RepositoryFilter {
+  const filter: RepositoryFilter = {};
+  const name = query.get('name');
+  if (name?.kind === 'exact') filter.nameExact = name.value;
+  else if (name?.kind === 'fuzzy') filter.nameLike = `%${likeEscape(name.value)}%`;
+  else if (name)
+    throw HarborError.badRequest('name supports exact (name=v) or fuzzy (name=~v) matching only');
+  const projectId = query.get('project_id');
+  if (projectId) {
+    if (projectId.kind !== 'exact' || !/^\d{1,18}$/.test(projectId.value)) {
+      throw HarborError.badRequest('project_id must be an exact integer match');
+    }
+    filter.projectId = BigInt(projectId.value);
+  }
+  return filter;
+}
+
+export function toRepositoryDto(
+  row: RepositoryRow,
+  stats: { artifactCount: number; pullCount: number } | undefined,
+): RepositoryDto {
+  return {
+    id: Number(row.id),
+    project_id: Number(row.projectId),
+    name: row.name,
+    description: row.description,
+    artifact_count: stats?.artifactCount ?? 0,
+    pull_count: stats?.pullCount ?? 0,
+    creation_time: row.createdAt.toISOString(),
+    update_time: row.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,93 @@
+import picomatch from 'picomatch';
+import { z } from 'zod';
+import { ProjectRole } from '../rbac/rbac-policy.js';
+import { ZPageParams } from '../system/harbor-listing.js';
+
+const ROLE_IDS = Object.values(ProjectRole) as number[];
+const ROLE_MESSAGE =
+  'role_id must be 1 (projectAdmin), 2 (developer), 3 (guest), 4 (maintainer) or 5 (limitedGuest)';
+
+export const ZRoleId = z
+  .number({ message: ROLE_MESSAGE })
+  .int(ROLE_MESSAGE)
+  .refine((id) => ROLE_IDS.includes(id), ROLE_MESSAGE);
+
+// Repository paths inside a project, with glob characters: no leading "/", no "..", no spaces.
+const GLOB_PATTERN = /^[a-z0-9._\-/*?[\]{}!,]+$/;
+const GLOB_MESSAGE =
+  'each repository scope is a glob over repository paths inside the project, e.g. "team-a/**" ' +
+  '(lower-case letters, digits, ".", "_", "-", "/" and glob characters * ? [ ] { } , !)';
+
+export const ZRepositoryScope = z
+  .string({ message: GLOB_MESSAGE })
+  .min(1, GLOB_MESSAGE)
+  .max(255, GLOB_MESSAGE)
+  .regex(GLOB_PATTERN, GLOB_MESSAGE)
+  .refine((glob) => !glob.startsWith('/') && !glob.split('/').includes('..'), GLOB_MESSAGE)
+  .refine((glob) => {
+    try {
+      picomatch.makeRe(glob, { strictBrackets: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }, GLOB_MESSAGE);
+
+/** Beyond Harbor: globs narrowing a member to some repositories; empty means the whole project. */
+export const ZRepositoryScopes = z.array(ZRepositoryScope).max(50, 'at most 50 repository scopes');
+
+const ZMemberUser = z
+  .strictObject({
+    user_id: z.number().int().positive('member_user.user_id must be a positive integer').optional(),
+    username: z.string().min(1).max(255).optional(),
+  })
+  .refine(
+    (user) => user.user_id !== undefined || user.username !== undefined,
+    'member_user needs user_id or username',
+  );
+
+/** Harbor's ProjectMember, plus `repository_scopes`. */
+export const ZCreateMemberRequest = z.strictObject({
+  role_id: ZRoleId,
+  member_user: ZMemberUser.optional(),
+  member_group: z.unknown().optional(),
+  repository_scopes: ZRepositoryScopes.optional(),
+});
+export type TCreateMemberRequest = z.output<typeof ZCreateMemberRequest>;
+
+/** Harbor's RoleRequest, plus `repository_scopes`; at least one of them. */
+export const ZUpdateMemberRequest = z
+  .strictObject({
+    role_id: ZRoleId.optional(),
+    repository_scopes: ZRepositoryScopes.optional(),
+  })
+  .refine(
+    (body) => body.role_id !== undefined || body.repository_scopes !== undefined,
+    'role_id (or repository_scopes) is required',
+  );
+export type TUpdateMemberRequest = z.output<typeof ZUpdateMemberRequest>;
+
+export const ZListMembersQuery = z.strictObject({
+  ...ZPageParams,
+  entityname: z.string().max(255).optional(),
+});
+export type TListMembersQuery = z.output<typeof ZListMembersQuery>;
+
+export const ZMemberId = z
+  .string()
+  .regex(/^\d{1,18}$/, 'the member id must be a positive integer')
+  .transform(BigInt)
+  .refine((id) => id > 0n, 'the member id must be a positive integer');
+
+/** Harbor's ProjectMemberEntity, plus `repository_scopes`. */
+export interface ProjectMemberEntityDto {
+  id: number;
+  project_id: number;
+  entity_name: string;
+  role_name: string;
+  role_id: number;
+  entity_id: number;
+  /** `u`: a user (groups are not supported yet). */
+  entity_type: 'u';
+  repository_scopes: string[];
+}

@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { ZPageParams } from '../system/harbor-listing.js';
+import { IGNORED_METADATA_KEYS, METADATA_KEYS } from './project-metadata.js';
+
+/** Harbor's project names: lower case, 1–255 characters, separators only between alphanumerics. */
+export const PROJECT_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+export const PROJECT_NAME_MESSAGE =
+  'project_name must be 1 to 255 lower-case letters, digits and single ".", "_" or "-" between them';
+
+export const ZProjectName = z
+  .string({ message: 'project_name is required (a string)' })
+  .max(255, PROJECT_NAME_MESSAGE)
+  .regex(PROJECT_NAME_PATTERN, PROJECT_NAME_MESSAGE);
+
+/** Bytes: -1 is unlimited; Harbor's largest quota is 1024 TiB. */
+export const MAX_STORAGE_LIMIT = 2 ** 50;
+const STORAGE_LIMIT_MESSAGE = `must be -1 (unlimited) or a number of bytes from 1 to ${MAX_STORAGE_LIMIT}`;
+export const ZStorageLimit = z
+  .number({ message: `storage_limit ${STORAGE_LIMIT_MESSAGE}` })
+  .int(`storage_limit ${STORAGE_LIMIT_MESSAGE}`)
+  .refine((n) => n === -1 || (n >= 0 && n <= MAX_STORAGE_LIMIT), `storage_limit ${STORAGE_LIMIT_MESSAGE}`);
+
+// Harbor's ProjectMetadata: every value a string (booleans accepted for the boolean keys); the keys
+// are checked strictly, their values by normalizeMetadata (so the message names the key).
+const metadataShape = Object.fromEntries(
+  [...METADATA_KEYS, ...IGNORED_METADATA_KEYS].map((key) => [
+    key,
+    z.union([z.string().max(1024), z.boolean(), z.null()]).optional(),
+  ]),
+);
+export const ZProjectMetadata = z.strictObject(metadataShape);
+
+const ZCveAllowlist = z.strictObject({
+  id: z.number().int().optional(),
+  project_id: z.number().int().optional(),
+  expires_at: z.number().int().nullable().optional(),
+  items: z
+    .array(z.strictObject({ cve_id: z.string() }))
+    .max(0, 'a CVE allowlist with items is not supported yet')
+    .nullable()
+    .optional(),
+  creation_time: z.string().optional(),
+  update_time: z.string().optional(),
+});
+
+/** Harbor's ProjectReq, for creation. */
+export const ZCreateProjectRequest = z.strictObject({
+  project_name: ZProjectName,
+  public: z.boolean().nullable().optional(),
+  metadata: ZProjectMetadata.nullable().optional(),
+  cve_allowlist: ZCveAllowlist.nullable().optional(),
+  storage_limit: ZStorageLimit.nullable().optional(),
+  /** Proxy-cache projects are not supported; Berth ignores the field (Harbor's UI sends null). */
+  registry_id: z.number().int().nullable().optional(),
+});
+export type TCreateProjectRequest = z.output<typeof ZCreateProjectRequest>;
+
+/** Harbor's ProjectReq, for an update: every field optional; the name cannot change. */
+export const ZUpdateProjectRequest = z.strictObject({
+  project_name: z.string().optional(),
+  public: z.boolean().nullable().optional(),
+  metadata: ZProjectMetadata.nullable().optional(),
+  cve_allowlist: ZCveAllowlist.nullable().optional(),
+  storage_limit: ZStorageLimit.nullable().optional(),
+  registry_id: z.number().int().nullable().optional(),
+});
+export type TUpdateProjectRequest = z.output<typeof ZUpdateProjectRequest>;
+
+const ZBooleanQuery = (name: string) =>
+  z
+    .enum(['true', 'false', '1', '0'], { message: `${name} must be true or false` })
+    .transform((value) => value === 'true' || value === '1');
+
+export const ZListProjectsQuery = z.strictObject({
+  ...ZPageParams,
+  q: z.string().max(1024).optional(),
+  sort: z.string().max(256).optional(),
+  name: z.string().max(255).optional(),
+  public: ZBooleanQuery('public').optional(),
+  owner: z.string().max(255).optional(),
+  with_detail: ZBooleanQuery('with_detail').optional(),
+});
+export type TListProjectsQuery = z.output<typeof ZListProjectsQuery>;
+
+export const ZHeadProjectQuery = z.strictObject({
+  project_name: z
+    .string({ message: 'project_name is required' })
+    .min(1, 'project_name is required')
+    .max(1024),
+});
+export type THeadProjectQuery = z.output<typeof ZHeadProjectQuery>;
+
+/** `POST /projects/{p}/metadatas` and `PUT …/metadatas/{name}`: a string map. */
+export const ZMetadataMap = z
+  .record(z.string(), z.union([z.string().max(1024), z.boolean()]))
+  .refine((map) => Object.keys(map).length > 0, 'at least one metadata key and value is required');
+export type TMetadataMap = z.output<typeof ZMetadataMap>;
+
+/** Harbor's CVEAllowlist (always empty for now: the allowlist comes with scanning). */
+export interface CveAllowlistDto {
+  project_id: number;
+  items: { cve_id: string }[];
+}
+
+/** Harbor's Project. */
+export interface ProjectDto {
+  project_id: number;
+  owner_id?: number;
+  name: string;
+  creation_time: string;
+  update_time: string;
+  deleted: boolean;
+  owner_name?: string;
+  togglable: boolean;
+  current_user_role_id: number;
+  current_user_role_ids: number[];
+  repo_count: number;
+  metadata: Record<string, string>;
+  cve_allowlist: CveAllowlistDto;
+}
+
+/** Harbor's ProjectDeletable. */
+export interface ProjectDeletableDto {
+  deletable: boolean;
+  message?: string;
+}
+
+/** Harbor's ProjectSummary. */
+export interface ProjectSummaryDto {
+  repo_count: number;
+  project_admin_count?: number;
+  maintainer_count?: number;
+  developer_count?: number;
+  guest_count?: number;
+  limited_guest_count?: number;
+  quota?: { hard: { storage: number }; used: { storage: number } };
+}
+
+/** Harbor's Statistic. */
+export interface StatisticDto {
+  private_project_count: number;
+  private_repo_count: number;
+  public_project_count: number;
+  public_repo_count: number;
+  total_project_count: number;
+  total_repo_count: number;
+  total_storage_consumption?: number;
+}
