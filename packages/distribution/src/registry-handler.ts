@@ -406,7 +406,7 @@ class Registry {
       throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${name}`);
     }
     sendEmpty(res, 202);
-    this.emit(req, 'delete', { repository: name, digest });
+    this.emit(req, 'delete', { repository: name, digest, mediaType: 'application/octet-stream' });
   }
 
   // --- uploads -------------------------------------------------------------------------------
