@@ -3,6 +3,7 @@ import type { BerthConfig } from './config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from './config/config.constants.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { HealthModule } from './health/health.module.js';
 import { AuditLogModule } from './audit/audit-log.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         QuotaModule,
         LabelModule,
         ArtifactsModule,
+        ConsoleModule.forRoot(),
       ],
       providers: [
         { provide: BERTH_CONFIG, useValue: options.config },

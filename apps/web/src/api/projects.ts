@@ -1,0 +1,72 @@
+import { totalCount, unwrap, type BerthClient, type Schema } from '@berth/api-client';
+import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useClient } from './client';
+
+export interface ProjectListParams {
+  page: number;
+  pageSize: number;
+  name?: string;
+  sort?: string;
+}
+
+/** Query keys of projects, rooted at one key. */
+export const projectKeys = {
+  all: ['projects'] as const,
+  lists: () => [...projectKeys.all, 'list'] as const,
+  list: (params: ProjectListParams) => [...projectKeys.lists(), params] as const,
+  details: () => [...projectKeys.all, 'detail'] as const,
+  detail: (id: string) => [...projectKeys.details(), id] as const,
+  summary: (id: string) => [...projectKeys.detail(id), 'summary'] as const,
+};
+
+export const projectListQuery = (client: BerthClient, params: ProjectListParams) =>
+  queryOptions({
+    queryKey: projectKeys.list(params),
+    queryFn: async () => {
+      const result = await client.api.GET('/projects', {
+        params: {
+          query: {
+            page: params.page,
+            page_size: params.pageSize,
+            with_detail: true,
+            ...(params.name ? { q: `name=~${params.name}` } : {}),
+            ...(params.sort ? { sort: params.sort } : {}),
+          },
+        },
+      });
+      return { items: unwrap(result), total: totalCount(result.response) };
+    },
+    placeholderData: keepPreviousData,
+  });
+
+export const projectQuery = (client: BerthClient, id: string) =>
+  queryOptions({
+    queryKey: projectKeys.detail(id),
+    queryFn: async () =>
+      unwrap(
+        await client.api.GET('/projects/{project_name_or_id}', {
+          params: { path: { project_name_or_id: id } },
+        }),
+      ),
+  });
+
+export const projectSummaryQuery = (client: BerthClient, id: string) =>
+  queryOptions({
+    queryKey: projectKeys.summary(id),
+    queryFn: async () =>
+      unwrap(
+        await client.api.GET('/projects/{project_name_or_id}/summary', {
+          params: { path: { project_name_or_id: id } },
+        }),
+      ),
+  });
+
+export function useCreateProject() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (body: Schema<'ProjectReq'>) => unwrap(await client.api.POST('/projects', { body })),
+    // A new project changes the lists only; no detail existed before.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: projectKeys.lists() }),
+  });
+}

@@ -1,0 +1,113 @@
+import type { BerthClient } from '@berth/api-client';
+import { useState } from 'react';
+import { Anchor, MantineProvider, Stack, Title, createTheme } from '@mantine/core';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import type { i18n } from 'i18next';
+import { I18nextProvider, useTranslation } from 'react-i18next';
+import { Link, Navigate, RouterProvider, createBrowserRouter, type RouteObject } from 'react-router';
+import { ClientProvider, useClient } from './api/client';
+import { currentUserQuery } from './api/session';
+import { AppLayout } from './components/app-layout';
+import { ErrorState, LoadingState } from './components/states';
+import { ProjectPage } from './pages/project-page';
+import { ProjectsPage } from './pages/projects-page';
+import { RepositoryPage } from './pages/repository-page';
+import { SignInPage } from './pages/sign-in-page';
+
+const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        retry: (count, error) => count < 2 && !(error as { status?: number }).status,
+        refetchOnWindowFocus: false,
+      },
+    },
+  });
+}
+
+/** Everything below needs a signed-in user; anonymous visitors go to the sign-in page. */
+function SignedIn() {
+  const client = useClient();
+  const user = useQuery(currentUserQuery(client));
+  if (user.isPending) return <LoadingState />;
+  if (user.isError) return <ErrorState error={user.error} onRetry={() => void user.refetch()} />;
+  if (!user.data) return <Navigate to="/sign-in" replace />;
+  return <AppLayout username={user.data.username ?? ''} />;
+}
+
+function ProjectsRoute() {
+  const client = useClient();
+  const user = useQuery(currentUserQuery(client));
+  // Any signed-in user may create projects in Berth (the server enforces any restriction).
+  return <ProjectsPage canCreate={!!user.data} />;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('notFound.title')}
+      </Title>
+      <Anchor component={Link} to="/projects">
+        {t('notFound.back')}
+      </Anchor>
+    </Stack>
+  );
+}
+
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignInPage /> },
+  {
+    path: '/',
+    element: <SignedIn />,
+    children: [
+      { index: true, element: <Navigate to="/projects" replace /> },
+      { path: 'projects', element: <ProjectsRoute /> },
+      { path: 'projects/:projectId', element: <ProjectPage /> },
+      { path: 'projects/:projectId/repositories/*', element: <RepositoryPage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+];
+
+export function Providers({
+  client,
+  queryClient,
+  i18n,
+  children,
+}: {
+  client: BerthClient;
+  queryClient: QueryClient;
+  i18n: i18n;
+  children: React.ReactNode;
+}) {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <I18nextProvider i18n={i18n}>
+        <QueryClientProvider client={queryClient}>
+          <ClientProvider client={client}>{children}</ClientProvider>
+        </QueryClientProvider>
+      </I18nextProvider>
+    </MantineProvider>
+  );
+}
+
+export function App({
+  client,
+  queryClient,
+  i18n,
+}: {
+  client: BerthClient;
+  queryClient: QueryClient;
+  i18n: i18n;
+}) {
+  const [router] = useState(() => createBrowserRouter(routes));
+  return (
+    <Providers client={client} queryClient={queryClient} i18n={i18n}>
+      <RouterProvider router={router} />
+    </Providers>
+  );
+}

@@ -1,0 +1,124 @@
+import type { Schema } from '@berth/api-client';
+import { Anchor, Badge, Button, Group, Select, Table, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useClient } from '../api/client';
+import { projectListQuery, projectSummaryQuery } from '../api/projects';
+import { formatDate } from '../components/format';
+import { Pager } from '../components/pager';
+import { EmptyState, ErrorState, LoadingState } from '../components/states';
+import { UsageBar } from '../components/usage-bar';
+import { CreateProjectDialog } from './create-project-dialog';
+
+const PAGE_SIZE = 10;
+
+export function ProjectsPage({ canCreate }: { canCreate: boolean }) {
+  const { t, i18n } = useTranslation();
+  const client = useClient();
+  const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
+  const [sort, setSort] = useState('name');
+  const [name] = useDebouncedValue(search.trim(), 250);
+  const [creating, { open, close }] = useDisclosure(false);
+  const projects = useQuery(projectListQuery(client, { page, pageSize: PAGE_SIZE, name, sort }));
+
+  return (
+    <>
+      <Group justify="space-between" mb="md">
+        <Title order={1} size="h2">
+          {t('projects.title')}
+        </Title>
+        {canCreate && <Button onClick={open}>{t('projects.create')}</Button>}
+      </Group>
+      <Group mb="md">
+        <TextInput
+          aria-label={t('common.search')}
+          placeholder={t('projects.searchPlaceholder')}
+          value={search}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+            setPage(1);
+          }}
+          w={300}
+        />
+        <Select
+          aria-label={t('projects.sort')}
+          data={[
+            { value: 'name', label: t('projects.sortName') },
+            { value: '-creation_time', label: t('projects.sortCreated') },
+          ]}
+          value={sort}
+          allowDeselect={false}
+          onChange={(value) => value && setSort(value)}
+          w={180}
+        />
+      </Group>
+      {projects.isPending ? (
+        <LoadingState />
+      ) : projects.isError ? (
+        <ErrorState error={projects.error} onRetry={() => void projects.refetch()} />
+      ) : projects.data.items.length === 0 ? (
+        <EmptyState>{name ? t('projects.emptySearch', { name }) : t('projects.empty')}</EmptyState>
+      ) : (
+        <>
+          <Table striped highlightOnHover aria-label={t('projects.title')}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('projects.name')}</Table.Th>
+                <Table.Th>{t('projects.access')}</Table.Th>
+                <Table.Th>{t('projects.repositories')}</Table.Th>
+                <Table.Th>{t('projects.storage')}</Table.Th>
+                <Table.Th>{t('projects.created')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {projects.data.items.map((project) => (
+                <ProjectRow key={project.project_id} project={project} language={i18n.language} />
+              ))}
+            </Table.Tbody>
+          </Table>
+          <Pager page={page} pageSize={PAGE_SIZE} total={projects.data.total} onChange={setPage} />
+        </>
+      )}
+      <CreateProjectDialog opened={creating} onClose={close} />
+    </>
+  );
+}
+
+function ProjectRow({ project, language }: { project: Schema<'Project'>; language: string }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const id = String(project.project_id);
+  const summary = useQuery(projectSummaryQuery(client, id));
+  const isPublic = project.metadata?.public === 'true';
+  return (
+    <Table.Tr>
+      <Table.Td>
+        <Anchor component={Link} to={`/projects/${id}`}>
+          {project.name}
+        </Anchor>
+      </Table.Td>
+      <Table.Td>
+        <Badge variant="light" color={isPublic ? 'teal' : 'gray'}>
+          {isPublic ? t('projects.public') : t('projects.private')}
+        </Badge>
+      </Table.Td>
+      <Table.Td>{project.repo_count ?? summary.data?.repo_count ?? 0}</Table.Td>
+      <Table.Td>
+        {summary.data?.quota ? (
+          <UsageBar
+            label={`${t('projects.storage')} ${project.name ?? ''}`}
+            used={summary.data.quota.used?.storage ?? 0}
+            limit={summary.data.quota.hard?.storage ?? -1}
+          />
+        ) : (
+          '—'
+        )}
+      </Table.Td>
+      <Table.Td>{formatDate(project.creation_time, language)}</Table.Td>
+    </Table.Tr>
+  );
+}

@@ -1,0 +1,52 @@
+import { screen } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import { renderWithProviders } from '../test/render';
+import { ArtifactTable, pullCommand } from './repository-page';
+
+const artifact = {
+  digest: 'sha256:0ce444f6c346aaaabbbbccccddddeeeeffff0000111122223333444455556666',
+  type: 'IMAGE',
+  size: 2685,
+  push_time: '2026-11-22T07:35:00Z',
+  pull_time: '0001-01-01T00:00:00Z',
+  tags: [{ name: 'v1.0' }, { name: 'latest' }],
+};
+
+describe(ArtifactTable.name, () => {
+  it('shows digest, tags, size and a labelled copy button', () => {
+    renderWithProviders(
+      <ArtifactTable artifacts={[artifact]} project="demo" repository="tools/hello" host="reg.test" />,
+      () => new Response(null, { status: 404 }),
+    );
+    expect(screen.getByText('sha256:0ce444f6c346')).toBeInTheDocument();
+    expect(screen.getByText('v1.0')).toBeInTheDocument();
+    expect(screen.getByText('latest')).toBeInTheDocument();
+    expect(screen.getByText('2.62 KiB')).toBeInTheDocument();
+    expect(screen.getByText('never')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Copy the pull command for v1.0' })).toBeInTheDocument();
+  });
+
+  it('speaks Simplified Chinese', () => {
+    renderWithProviders(
+      <ArtifactTable
+        artifacts={[{ ...artifact, tags: [] }]}
+        project="demo"
+        repository="hello"
+        host="reg.test"
+      />,
+      () => new Response(null, { status: 404 }),
+      'zh-CN',
+    );
+    expect(screen.getByRole('columnheader', { name: '摘要' })).toBeInTheDocument();
+    expect(screen.getByText('无标签')).toBeInTheDocument();
+  });
+});
+
+describe(pullCommand.name, () => {
+  it('pulls by the first tag, else by digest', () => {
+    expect(pullCommand('reg.test', 'demo', 'a/b', artifact)).toBe('docker pull reg.test/demo/a/b:v1.0');
+    expect(pullCommand('reg.test', 'demo', 'a/b', { ...artifact, tags: [] })).toBe(
+      `docker pull reg.test/demo/a/b@${artifact.digest}`,
+    );
+  });
+});

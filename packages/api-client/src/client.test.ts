@@ -1,0 +1,71 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  ApiError,
+  createBerthClient,
+  memoryCsrfStore,
+  repositoryParam,
+  totalCount,
+  unwrap,
+} from './index.js';
+
+function fakeFetch(handler: (request: Request) => Response) {
+  return vi.fn(async (input: RequestInfo | URL, init?: RequestInit) =>
+    handler(input instanceof Request ? input : new Request(String(input), init)),
+  );
+}
+
+describe(createBerthClient.name, () => {
+  it('keeps the CSRF token from login and sends it on unsafe requests only', async () => {
+    const seen: Request[] = [];
+    const fetch = fakeFetch((request) => {
+      seen.push(request);
+      if (request.url.endsWith('/c/login'))
+        return new Response(null, { status: 200, headers: { 'X-Harbor-CSRF-Token': 'tok' } });
+      return new Response('[]', {
+        status: 200,
+        headers: { 'Content-Type': 'application/json', 'X-Total-Count': '3' },
+      });
+    });
+    const sut = createBerthClient({
+      baseUrl: 'http://core.test',
+      fetch: fetch as unknown as typeof globalThis.fetch,
+    });
+    await sut.login('admin', 'secret');
+    expect(sut.csrf.get()).toBe('tok');
+    const list = await sut.api.GET('/projects', { params: { query: { page: 1, page_size: 10 } } });
+    expect(totalCount(list.response)).toBe(3);
+    await sut.api.POST('/projects', { body: { project_name: 'a' } });
+    const [login, get, post] = seen;
+    expect(await login!.json()).toEqual({ principal: 'admin', password: 'secret' });
+    expect(get!.url).toBe('http://core.test/api/v2.0/projects?page=1&page_size=10');
+    expect(get!.headers.get('X-Harbor-CSRF-Token')).toBeNull();
+    expect(post!.headers.get('X-Harbor-CSRF-Token')).toBe('tok');
+    expect(post!.credentials).toBe('include');
+  });
+
+  it('encodes repository names twice in paths', async () => {
+    const seen: string[] = [];
+    const fetch = fakeFetch((request) => {
+      seen.push(request.url);
+      return new Response('[]', { headers: { 'Content-Type': 'application/json' } });
+    });
+    const sut = createBerthClient({
+      baseUrl: 'http://core.test',
+      csrf: memoryCsrfStore(),
+      fetch: fetch as unknown as typeof globalThis.fetch,
+    });
+    await sut.api.GET('/projects/{project_name}/repositories/{repository_name}/artifacts', {
+      params: { path: { project_name: 'p', repository_name: repositoryParam('a/b') } },
+    });
+    expect(seen[0]).toBe('http://core.test/api/v2.0/projects/p/repositories/a%252Fb/artifacts');
+  });
+});
+
+describe(unwrap.name, () => {
+  it("throws Harbor's error as an ApiError", () => {
+    const response = new Response(null, { status: 403 });
+    expect(() => unwrap({ error: { errors: [{ code: 'FORBIDDEN', message: 'no' }] }, response })).toThrow(
+      ApiError,
+    );
+  });
+});
