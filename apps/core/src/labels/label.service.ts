@@ -83,7 +83,8 @@ export class LabelService {
 
   async get(principal: Principal, id: bigint): Promise<LabelDto> {
     const label = await this.find(id);
-    await this.requireFor(principal, label, Action.Read);
+    // Global labels are readable by everyone, as their listing is.
+    if (label.scope === 'p') await this.requireFor(principal, label, Action.Read);
     return toLabelDto(label);
   }
 

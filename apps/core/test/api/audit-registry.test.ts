@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/api-client.js';
+import { type ApiClient } from '../support/api-client.js';
 import { startCore, type CoreProcess } from '../support/core-process.js';
 import { assertHarborResponse } from '../support/harbor-swagger.js';
 import { adminClient, RegistryClient, suffix } from './projects-fixtures.js';

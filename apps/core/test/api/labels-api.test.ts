@@ -81,11 +81,13 @@ describe('labels API', () => {
       }
     });
 
-    it('need the system label permission to create, read one, change or delete', async () => {
+    it('need the system label permission to create, change or delete, and are readable by all', async () => {
       const id = await createLabel(admin, { name: `sys-${suffix()}`, scope: 'g' });
       expect((await owner.client.post('/labels', { name: `nope-${suffix()}`, scope: 'g' })).status).toBe(403);
       expect((await anonymous.post('/labels', { name: `nope-${suffix()}`, scope: 'g' })).status).toBe(401);
-      expect((await owner.client.get(`/labels/${id}`)).status).toBe(403);
+      // Global labels are listed to everyone, so one of them reads the same way.
+      expect((await owner.client.get(`/labels/${id}`)).status).toBe(200);
+      expect((await anonymous.get(`/labels/${id}`)).status).toBe(200);
       expect((await owner.client.put(`/labels/${id}`, { name: 'renamed' })).status).toBe(403);
       expect((await owner.client.delete(`/labels/${id}`)).status).toBe(403);
       expect((await anonymous.delete(`/labels/${id}`)).status).toBe(401);
