@@ -23,7 +23,9 @@ export class ConsoleModule implements OnModuleInit {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     const root = consoleDirectory();
     if (root) {
-      await fastify.register(fastifyStatic, { root, serve: false });
+      // Not awaited: an awaited register here boots Fastify early, before Nest installs its
+      // error handling, and body-parser errors would lose Harbor's error shape.
+      void fastify.register(fastifyStatic, { root, serve: false });
       this.logger.log(`serving the console from ${root}`);
     } else {
       this.logger.warn('the console is not built (apps/web/dist is missing): / answers a note instead');
