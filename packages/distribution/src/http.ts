@@ -30,8 +30,12 @@ export function sendError(req: IncomingMessage, res: ServerResponse, error: Regi
     res.destroy();
     return;
   }
-  // An unread body would otherwise be drained after the answer; close instead.
-  if (!req.complete) res.setHeader('Connection', 'close');
+  // Node drains an unread body after the answer so the client can finish sending and read it;
+  // a body too large (or of unknown length) to be worth draining closes the connection instead.
+  if (!req.complete) {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (!(declared <= DRAIN_LIMIT_BYTES)) res.setHeader('Connection', 'close');
+  }
   const payload = Buffer.from(JSON.stringify(error.toJSON()));
   res.writeHead(error.status, {
     ...error.headers,
