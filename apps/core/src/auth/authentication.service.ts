@@ -49,6 +49,7 @@ export class AuthenticationService {
     { username: string; principal: UserPrincipal | RobotPrincipal; expiresAt: number }
   >();
   private readonly cacheSalt = randomBytes(32);
+  private readonly inFlight = new Map<string, Promise<UserPrincipal | RobotPrincipal | null>>();
 
   constructor(
     @Inject(DatabaseService) private readonly database: DatabaseService,
@@ -90,9 +91,17 @@ export class AuthenticationService {
     const cacheKey = this.credentialKey(username, secret);
     const cached = this.verified.get(cacheKey);
     if (cached && cached.expiresAt > Date.now()) return cached.principal;
-    const principal = username.startsWith(await this.robotPrefix())
-      ? await this.verifyRobot(username, secret)
-      : await this.verifyUser(username, secret);
+    // Concurrent requests with the same credentials share one hash computation.
+    let pending = this.inFlight.get(cacheKey);
+    if (!pending) {
+      pending = (async () =>
+        username.startsWith(await this.robotPrefix())
+          ? this.verifyRobot(username, secret)
+          : this.verifyUser(username, secret))();
+      this.inFlight.set(cacheKey, pending);
+      void pending.finally(() => this.inFlight.delete(cacheKey)).catch(() => undefined);
+    }
+    const principal = await pending;
     if (principal) {
       this.throttler.recordSuccess(username);
       this.remember(cacheKey, username, principal);
