@@ -224,7 +224,9 @@ function runRegistryBench(server, args, tag, onLine = () => {}) {
       } catch {
         error = `registry-bench exited with ${code ?? signal} and no JSON result`;
       }
-      resolvePromise({ code, signal, doc, error, argv: full.slice(1) });
+      // The admin password of the throw-away core is not worth keeping in the results.
+      const argv = full.slice(1).map((v, i, all) => (all[i - 1] === '--password' ? '***' : v));
+      resolvePromise({ code, signal, doc, error, argv });
     });
   });
 }
