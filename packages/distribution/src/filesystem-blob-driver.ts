@@ -1,8 +1,7 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { BlobDriver, BlobStat, ByteRange } from './blob-driver.js';
 import { parseDigest } from './digest.js';
 
@@ -78,10 +77,25 @@ export class FilesystemBlobDriver implements BlobDriver {
     try {
       // Bytes past `offset` are the remains of an append that never completed: drop them.
       await handle.truncate(offset);
-      const sink = createWriteStream('', { fd: handle.fd, start: offset, autoClose: false, flush: false });
-      await pipeline(body, sink);
+      // Each write completes before the next chunk is read, so when the body fails no write is
+      // left in flight to land after the next append has truncated the file.
+      let position = offset;
+      for await (const chunk of body) {
+        const bytes = chunk as Buffer;
+        let written = 0;
+        while (written < bytes.length) {
+          const { bytesWritten } = await handle.write(
+            bytes,
+            written,
+            bytes.length - written,
+            position + written,
+          );
+          written += bytesWritten;
+        }
+        position += bytes.length;
+      }
       await handle.sync();
-      return offset + sink.bytesWritten;
+      return position;
     } finally {
       await handle.close();
     }
