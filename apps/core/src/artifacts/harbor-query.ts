@@ -141,28 +141,9 @@ export const zQueryBoolean = z
   .enum(['true', 'false', '1', '0'], { message: 'must be true or false' })
   .transform((value) => value === 'true' || value === '1');
 
-export interface PageRequest {
-  page: number;
-  pageSize: number;
-  offset: number;
-}
-
-export function pageRequest(query: {
-  page?: number | undefined;
-  page_size?: number | undefined;
-}): PageRequest {
-  const page = query.page ?? 1;
-  const pageSize = query.page_size ?? DEFAULT_PAGE_SIZE;
-  return { page, pageSize, offset: (page - 1) * pageSize };
-}
-
-/** A page of a listing with the total the `X-Total-Count` header reports. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+// Paging is shared with every other listing of the API.
+export { pageRequest, type Page, type PageRequest } from '../system/harbor-listing.js';
+import type { Page } from '../system/harbor-listing.js';
 
 /**
  * Harbor's `Link` header for a page: `<url>; rel="prev" , <url>; rel="next"`, keeping the
