@@ -9,10 +9,11 @@ import { ClientProvider, useClient } from './api/client';
 import { currentUserQuery } from './api/session';
 import { AppLayout } from './components/app-layout';
 import { ErrorState, LoadingState } from './components/states';
-import { ProjectPage } from './pages/project-page';
 import { ProjectsPage } from './pages/projects-page';
-import { RepositoryPage } from './pages/repository-page';
 import { SignInPage } from './pages/sign-in-page';
+import { adminRoutes } from './routes/admin-routes';
+import { artifactRoutes } from './routes/artifact-routes';
+import { projectRoutes } from './routes/project-routes';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
 
@@ -66,8 +67,9 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <Navigate to="/projects" replace /> },
       { path: 'projects', element: <ProjectsRoute /> },
-      { path: 'projects/:projectId', element: <ProjectPage /> },
-      { path: 'projects/:projectId/repositories/*', element: <RepositoryPage /> },
+      ...projectRoutes,
+      ...artifactRoutes,
+      ...adminRoutes,
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -1,3 +1,6 @@
+import { administrationEn } from './areas/administration';
+import { projectSettingsEn } from './areas/project-settings';
+
 export const en = {
   app: { name: 'Berth', skipToContent: 'Skip to content' },
   common: {
@@ -93,6 +96,8 @@ export const en = {
     copyPull: 'Copy the pull command for {{reference}}',
   },
   notFound: { title: 'Page not found', back: 'Back to projects' },
+  ...projectSettingsEn,
+  ...administrationEn,
 };
 
 export type Messages = typeof en;

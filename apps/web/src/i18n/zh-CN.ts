@@ -1,3 +1,5 @@
+import { administrationZhCN } from './areas/administration';
+import { projectSettingsZhCN } from './areas/project-settings';
 import type { Messages } from './en';
 
 export const zhCN: Messages = {
@@ -95,4 +97,6 @@ export const zhCN: Messages = {
     copyPull: '复制 {{reference}} 的拉取命令',
   },
   notFound: { title: '页面不存在', back: '返回项目列表' },
+  ...projectSettingsZhCN,
+  ...administrationZhCN,
 };
