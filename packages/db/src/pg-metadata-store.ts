@@ -357,6 +357,7 @@ async function insertManifest(
         manifest.payload,
         manifest.subjectDigest,
         manifest.annotations === null ? null : JSON.stringify(manifest.annotations),
+        manifest.extraAttrs == null ? null : JSON.stringify(manifest.extraAttrs),
       ],
     });
     if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
@@ -556,8 +557,9 @@ const SQL = {
   insertManifest: {
     name: 'berth_insert_manifest',
     text: `INSERT INTO manifest
-      (repository_id, digest, media_type, artifact_type, size, payload, subject_digest, annotations)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb)
+      (repository_id, digest, media_type, artifact_type, size, payload, subject_digest, annotations,
+       extra_attrs)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
       ON CONFLICT (repository_id, digest) DO NOTHING
       RETURNING id`,
   },

@@ -1,5 +1,6 @@
 export * from './authorizer.js';
 export * from './blob-driver.js';
+export * from './config-attributes.js';
 export * from './digest.js';
 export * from './errors.js';
 export * from './event-sink.js';

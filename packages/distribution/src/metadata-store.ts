@@ -93,6 +93,11 @@ export interface NewManifest {
   blobs: BlobRecord[];
   /** Child manifests this manifest needs (index entries). */
   manifests: BlobRecord[];
+  /**
+   * What the config blob says about the artifact (`ConfigAttributes`), stored with the manifest;
+   * null or absent when it has none or it was not read.
+   */
+  extraAttrs?: Record<string, unknown> | null;
 }
 
 export type CommitManifestResult =

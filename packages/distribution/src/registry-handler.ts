@@ -8,6 +8,7 @@ import {
   type RegistryAction,
 } from './authorizer.js';
 import type { BlobDriver } from './blob-driver.js';
+import { readConfigAttributes } from './config-attributes.js';
 import { parseDigest, requireDigest, digestOf } from './digest.js';
 import { RegistryError } from './errors.js';
 import { NullEventSink, type EventSink, type RegistryEvent } from './event-sink.js';
@@ -296,6 +297,10 @@ class Registry {
       annotations: parsed.annotations,
       blobs: parsed.blobs,
       manifests: parsed.manifests,
+      // Read before the commit so the attributes land in the same transaction as the manifest.
+      // The config's bytes are not yet known to be linked to this repository; the commit checks
+      // that and stores nothing when they are not, so nothing read here leaks.
+      extraAttrs: parsed.manifests.length === 0 ? await readConfigAttributes(this.blobs, payload) : null,
     };
     const result = await this.metadata.commitManifest(name, manifest, tags[0]);
     if (!result.ok && 'denied' in result) {

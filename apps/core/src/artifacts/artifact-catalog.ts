@@ -45,6 +45,8 @@ export interface ArtifactRow {
   type: string;
   pushedAt: Date;
   pulledAt: Date | null;
+  /** Harbor's `extra_attrs` as captured from the config; null when not read (yet). */
+  extraAttrs: Record<string, unknown> | null;
   /** Its tags, newest first. */
   tags: TagRow[];
   /** For an index: the ids of its children present in the repository, by digest. */
@@ -102,6 +104,8 @@ export type ArtifactFilter =
   | { kind: 'artifactType'; artifactType: string }
   | { kind: 'type'; types: string[] }
   | { kind: 'label'; labelId: bigint }
+  /** Only these repositories (a glob-scoped member's, in a project-wide list). */
+  | { kind: 'repositories'; repositoryIds: bigint[] }
   | { kind: 'pushTime'; from: Date | null; to: Date | null }
   | { kind: 'pullTime'; from: Date | null; to: Date | null };
 
@@ -128,9 +132,25 @@ const HIDDEN_CHILDREN_SQL = `SELECT DISTINCT c.id FROM manifest p
   WHERE p.repository_id = $1 AND p.media_type IN (${INDEX_TYPES_SQL})
     AND NOT EXISTS (SELECT 1 FROM tag t WHERE t.manifest_id = c.id)`;
 
-/** The unfiltered count of a repository's list: the partial listing index less the hidden children. */
-const LISTED_COUNT_SQL = `WITH hidden AS (${HIDDEN_CHILDREN_SQL})
-  SELECT (SELECT count(*) FROM manifest m WHERE m.repository_id = $1 AND m.subject_digest IS NULL)
+/** The same over a whole project (`$1`), from the project's index manifests. */
+const PROJECT_HIDDEN_CHILDREN_SQL = HIDDEN_CHILDREN_SQL.replace('p.repository_id = $1', 'p.project_id = $1');
+
+/**
+ * What an artifact list covers: one repository (the repository listing) or a whole project
+ * (`GET /projects/{p}/artifacts`, optionally only the newest match of each repository).
+ */
+export type ArtifactScope =
+  | { kind: 'repository'; repositoryId: bigint }
+  | { kind: 'project'; projectId: bigint; latestInRepository: boolean };
+
+const SCOPE_SQL = {
+  repository: { column: 'm.repository_id', hidden: HIDDEN_CHILDREN_SQL },
+  project: { column: 'm.project_id', hidden: PROJECT_HIDDEN_CHILDREN_SQL },
+} as const;
+
+/** The unfiltered count of a list: the partial listing index less the hidden children. */
+const listedCountSql = (scope: ArtifactScope['kind']) => `WITH hidden AS (${SCOPE_SQL[scope].hidden})
+  SELECT (SELECT count(*) FROM manifest m WHERE ${SCOPE_SQL[scope].column} = $1 AND m.subject_digest IS NULL)
        - (SELECT count(*) FROM hidden) AS count`;
 
 /** Size of manifest `m`: itself, its blobs, and its children with their blobs. */
@@ -154,7 +174,7 @@ const CHILDREN_SQL = `(CASE WHEN m.media_type IN (${INDEX_TYPES_SQL}) THEN
     WHERE r.manifest_id = m.id) END)`;
 
 const ARTIFACT_COLUMNS = `m.id, m.repository_id, m.digest, m.media_type, m.artifact_type, m.size, m.payload,
-  m.subject_digest, m.annotations, m.created_at, m.pulled_at, ${ARTIFACT_TYPE_SQL} AS type,
+  m.subject_digest, m.annotations, m.created_at, m.pulled_at, m.extra_attrs, ${ARTIFACT_TYPE_SQL} AS type,
   ${TOTAL_SIZE_SQL} AS total_size, ${TAGS_SQL} AS tags, ${CHILDREN_SQL} AS children`;
 
 interface ArtifactRecord {
@@ -169,6 +189,7 @@ interface ArtifactRecord {
   annotations: Record<string, string> | null;
   created_at: Date;
   pulled_at: Date | null;
+  extra_attrs: Record<string, unknown> | null;
   type: string;
   total_size: string;
   tags: { id: number; name: string; updated_at: string }[] | null;
@@ -192,6 +213,7 @@ function toArtifact(row: ArtifactRecord): ArtifactRow {
     type: row.type,
     pushedAt: row.created_at,
     pulledAt: row.pulled_at,
+    extraAttrs: row.extra_attrs,
     tags: (row.tags ?? []).map((tag) => ({
       id: BigInt(tag.id),
       repositoryId,
@@ -236,8 +258,11 @@ const ARTIFACT_SORT_COLUMNS: Record<string, { column: string; nullable: boolean 
   digest: { column: 'm.digest COLLATE "C"', nullable: false },
 };
 
-export const REPOSITORY_SORT_FIELDS = Object.keys(REPOSITORY_SORT_COLUMNS);
-export const ARTIFACT_SORT_FIELDS = Object.keys(ARTIFACT_SORT_COLUMNS);
+/** Sortable fields by wire name, as `parseSort` takes them. */
+const sortFields = (columns: Record<string, unknown>) =>
+  Object.fromEntries(Object.keys(columns).map((field) => [field, field]));
+export const REPOSITORY_SORT_FIELDS = sortFields(REPOSITORY_SORT_COLUMNS);
+export const ARTIFACT_SORT_FIELDS = sortFields(ARTIFACT_SORT_COLUMNS);
 
 /** Collects SQL parameters; `add` answers the placeholder. */
 class Params {
@@ -278,8 +303,9 @@ export class ArtifactCatalog {
     const params = new Params();
     const where = this.repositoryWhere(filter, params);
     const order = sort.length
-      ? sort.map((key) => `${REPOSITORY_SORT_COLUMNS[key.field]} ${key.desc ? 'DESC' : 'ASC'}`).join(', ') +
-        `, r.id ${sort[0]!.desc ? 'DESC' : 'ASC'}`
+      ? sort
+          .map((key) => `${REPOSITORY_SORT_COLUMNS[key.field]} ${key.descending ? 'DESC' : 'ASC'}`)
+          .join(', ') + `, r.id ${sort[0]!.descending ? 'DESC' : 'ASC'}`
       : 'r.created_at DESC, r.id DESC';
     const countParams = [...params.values];
     const limitAt = params.add(limit);
@@ -394,54 +420,83 @@ export class ArtifactCatalog {
   // --- artifacts -------------------------------------------------------------------------------
 
   /**
-   * One page of a repository's artifacts (tags and children included) and their total, in two
-   * parallel statements. The repository is passed by id, not looked up by name inside them: with
-   * the literal id the planner knows how large the repository is and picks its indexes accordingly.
+   * One page of a repository's or a project's artifacts (tags and children included) and their
+   * total, in two parallel statements. The scope is passed by id, not looked up by name inside
+   * them: with the literal id the planner knows how large it is and picks its indexes accordingly.
+   * `latestInRepository` keeps the newest match of each repository (by push time, then id).
    */
   async listArtifacts(
-    repositoryId: bigint,
+    scope: ArtifactScope,
     filters: ArtifactFilter[],
     sort: SortKey[],
     limit: number,
     offset: number,
   ): Promise<{ rows: ArtifactRow[]; total: number }> {
-    const params = new Params(repositoryId);
-    const where = this.artifactWhere(filters, params);
+    const params = new Params(scope.kind === 'repository' ? scope.repositoryId : scope.projectId);
+    const where = this.artifactWhere(scope.kind, filters, params);
     const order = sort.length
       ? sort
           .map((key) => {
             const { column, nullable } = ARTIFACT_SORT_COLUMNS[key.field]!;
-            return `${column} ${key.desc ? 'DESC' : 'ASC'}${nullable ? (key.desc ? ' NULLS LAST' : ' NULLS FIRST') : ''}`;
+            return `${column} ${key.descending ? 'DESC' : 'ASC'}${nullable ? (key.descending ? ' NULLS LAST' : ' NULLS FIRST') : ''}`;
           })
-          .join(', ') + `, m.id ${sort[0]!.desc ? 'DESC' : 'ASC'}`
+          .join(', ') + `, m.id ${sort[0]!.descending ? 'DESC' : 'ASC'}`
       : 'm.created_at DESC, m.id DESC';
     const countParams = [...params.values];
     const limitAt = params.add(limit);
     const offsetAt = params.add(offset);
     const hidden = filters.some((filter) => filter.kind === 'all')
       ? ''
-      : `WITH hidden AS (${HIDDEN_CHILDREN_SQL})`;
+      : `WITH hidden AS (${SCOPE_SQL[scope.kind].hidden})`;
+    const latest = scope.kind === 'project' && scope.latestInRepository;
+    const matching = latest
+      ? `manifest m WHERE m.id IN (SELECT DISTINCT ON (m.repository_id) m.id FROM manifest m WHERE ${where}
+           ORDER BY m.repository_id, m.created_at DESC, m.id DESC)`
+      : `manifest m WHERE ${where}`;
     const [page, count] = await Promise.all([
       this.pool.query<ArtifactRecord>(
         `${hidden}
          SELECT ${ARTIFACT_COLUMNS} FROM (
-           SELECT m.id FROM manifest m WHERE ${where} ORDER BY ${order} LIMIT ${limitAt} OFFSET ${offsetAt}
+           SELECT m.id FROM ${matching} ORDER BY ${order} LIMIT ${limitAt} OFFSET ${offsetAt}
          ) page JOIN manifest m ON m.id = page.id
          ORDER BY ${order}`,
         params.values,
       ),
-      filters.length === 0
-        ? this.pool.query<{ count: string }>(LISTED_COUNT_SQL, [repositoryId])
+      filters.length === 0 && !latest
+        ? this.pool.query<{ count: string }>(listedCountSql(scope.kind), countParams)
         : this.pool.query<{ count: string }>(
-            `${hidden} SELECT count(*) AS count FROM manifest m WHERE ${where}`,
+            latest
+              ? `${hidden} SELECT count(DISTINCT m.repository_id) AS count FROM manifest m WHERE ${where}`
+              : `${hidden} SELECT count(*) AS count FROM manifest m WHERE ${where}`,
             countParams,
           ),
     ]);
     return { rows: page.rows.map(toArtifact), total: Number(count.rows[0]?.count ?? 0) };
   }
 
-  private artifactWhere(filters: ArtifactFilter[], params: Params): string {
-    const clauses = ['m.repository_id = $1'];
+  /** Repositories by id (the rows of a project-wide artifact list name theirs). */
+  async repositoriesById(ids: bigint[]): Promise<Map<bigint, RepositoryRow>> {
+    const repositories = new Map<bigint, RepositoryRow>();
+    if (ids.length === 0) return repositories;
+    const { rows } = await this.pool.query<RepositoryRecord>(
+      `SELECT id, project_id, name, description, created_at, updated_at FROM repository
+       WHERE id = ANY($1::bigint[])`,
+      [ids],
+    );
+    for (const row of rows) repositories.set(BigInt(row.id), toRepository(row));
+    return repositories;
+  }
+
+  /** Stores attributes read late from a config; a value captured meanwhile is kept. */
+  async fillExtraAttrs(manifestId: bigint, extraAttrs: Record<string, unknown>): Promise<void> {
+    await this.pool.query(
+      'UPDATE manifest SET extra_attrs = $2::jsonb WHERE id = $1 AND extra_attrs IS NULL',
+      [manifestId, JSON.stringify(extraAttrs)],
+    );
+  }
+
+  private artifactWhere(scope: ArtifactScope['kind'], filters: ArtifactFilter[], params: Params): string {
+    const clauses = [`${SCOPE_SQL[scope].column} = $1`];
     if (!filters.some((filter) => filter.kind === 'all')) {
       clauses.push('m.subject_digest IS NULL', 'm.id NOT IN (SELECT id FROM hidden)');
     }
@@ -488,6 +543,9 @@ export class ArtifactCatalog {
           clauses.push(
             `EXISTS (SELECT 1 FROM artifact_label al WHERE al.manifest_id = m.id AND al.label_id = ${params.add(filter.labelId)})`,
           );
+          break;
+        case 'repositories':
+          clauses.push(`m.repository_id = ANY(${params.add(filter.repositoryIds)}::bigint[])`);
           break;
         case 'pushTime':
           if (filter.from) clauses.push(`m.created_at >= ${params.add(filter.from)}`);
@@ -560,7 +618,8 @@ export class ArtifactCatalog {
       id: 't.id',
     };
     const order = sort.length
-      ? sort.map((key) => `${columns[key.field]} ${key.desc ? 'DESC' : 'ASC'}`).join(', ') + ', t.id DESC'
+      ? sort.map((key) => `${columns[key.field]} ${key.descending ? 'DESC' : 'ASC'}`).join(', ') +
+        ', t.id DESC'
       : 't.updated_at DESC, t.id DESC';
     const countParams = [...params.values];
     const limitAt = params.add(limit);

@@ -23,6 +23,7 @@ import {
   ZGetArtifactQuery,
   ZListAccessoriesQuery,
   ZListArtifactsQuery,
+  ZListProjectArtifactsQuery,
   ZListTagsQuery,
   type AccessoryDto,
   type ArtifactDto,
@@ -32,6 +33,7 @@ import { ArtifactService } from './artifact.service.js';
 import { parseOrBadRequest, sendPage } from './harbor-query.js';
 
 const PROJECT = 'project_name';
+const PROJECT_ARTIFACTS = 'projects/:project_name_or_id/artifacts';
 const ARTIFACTS = 'projects/:project_name/repositories/:repository_name/artifacts';
 const ARTIFACT = `${ARTIFACTS}/:reference`;
 
@@ -52,6 +54,24 @@ export class ArtifactController {
       project,
       name,
       parseOrBadRequest(ZListArtifactsQuery, query, 'query'),
+    );
+    return sendPage(reply, request.url, page);
+  }
+
+  /** Harbor's `listArtifactsOfProject`: the artifacts of every repository of the project. */
+  @Get(PROJECT_ARTIFACTS)
+  @Access({ scope: 'project', resource: ProjectResource.Artifact, action: Action.List })
+  async listInProject(
+    @CurrentPrincipal() principal: Principal,
+    @CurrentProject() project: ProjectRef,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ArtifactDto[]> {
+    const page = await this.artifacts.listInProject(
+      principal,
+      project,
+      parseOrBadRequest(ZListProjectArtifactsQuery, query, 'query'),
     );
     return sendPage(reply, request.url, page);
   }
@@ -171,13 +191,17 @@ export class ArtifactController {
     action: Action.Read,
     param: PROJECT,
   })
-  getAddition(
+  async getAddition(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
     @Param('reference') reference: string,
     @Param('addition') addition: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    return this.artifacts.getAddition(project, name, reference, addition);
+    const result = await this.artifacts.getAddition(project, name, reference, addition);
+    if ('json' in result) return result.json;
+    void reply.header('Content-Type', result.contentType);
+    return result.text;
   }
 
   /** Harbor's `addLabel`: 200, no body. */

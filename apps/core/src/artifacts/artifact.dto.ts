@@ -60,6 +60,12 @@ export interface AccessoryDto {
   creation_time: string;
 }
 
+/** Harbor's `AdditionLink`. */
+export interface AdditionLinkDto {
+  href: string;
+  absolute: boolean;
+}
+
 /** Harbor's `Artifact`. */
 export interface ArtifactDto {
   id: number;
@@ -79,6 +85,7 @@ export interface ArtifactDto {
   references?: ReferenceDto[];
   tags?: TagDto[];
   labels?: LabelDto[];
+  addition_links?: Record<string, AdditionLinkDto>;
   scan_overview?: Record<string, unknown>;
   accessories?: AccessoryDto[];
 }
@@ -102,6 +109,16 @@ export const ZListArtifactsQuery = z.strictObject({
   ...ARTIFACT_OPTION_FLAGS,
 });
 export type TListArtifactsQuery = z.infer<typeof ZListArtifactsQuery>;
+
+/** Harbor's `listArtifactsOfProject`. */
+export const ZListProjectArtifactsQuery = z.strictObject({
+  q: z.string().optional(),
+  sort: z.string().max(256).optional(),
+  ...ZPageQuery,
+  ...ARTIFACT_OPTION_FLAGS,
+  latest_in_repository: zQueryBoolean.optional(),
+});
+export type TListProjectArtifactsQuery = z.infer<typeof ZListProjectArtifactsQuery>;
 
 export const ZGetArtifactQuery = z.strictObject({
   ...ZPageQuery,

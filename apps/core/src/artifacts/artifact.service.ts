@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { BlobDriver, CommitManifestResult, MetadataStore, NewManifest } from '@berth/distribution';
+import {
+  readConfigAttributes,
+  readConfigDocument,
+  type BlobDriver,
+  type CommitManifestResult,
+  type MetadataStore,
+  type NewManifest,
+} from '@berth/distribution';
 import { AuditService } from '../audit/audit.service.js';
-import { principalName } from '../auth/principal.js';
+import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
 import { ProjectLookupService } from '../rbac/project-lookup.service.js';
@@ -12,6 +19,7 @@ import {
   ArtifactCatalog,
   type AccessoryRow,
   type ArtifactFilter,
+  type ArtifactScope,
   type ArtifactRow,
   type LabelRow,
   type RepositoryRow,
@@ -20,6 +28,7 @@ import {
 import { AccessoryType, accessoryType, cosignSignatureTag, isIndexMediaType } from './artifact-type.js';
 import type {
   AccessoryDto,
+  AdditionLinkDto,
   ArtifactDto,
   LabelDto,
   PlatformDto,
@@ -29,10 +38,21 @@ import type {
   TGetArtifactQuery,
   TListAccessoriesQuery,
   TListArtifactsQuery,
+  TListProjectArtifactsQuery,
   TListTagsQuery,
   TagDto,
 } from './artifact.dto.js';
-import { likeEscape, pageRequest, parseHarborQuery, parseSort, type Page } from './harbor-query.js';
+import {
+  likeEscape,
+  pageRequest,
+  parseHarborQuery,
+  parseQueryTime,
+  parseSort,
+  type Page,
+  type QuerySpec,
+} from './harbor-query.js';
+import { readChartFiles } from './chart-archive.js';
+import { RepositoryVisibilityService } from './repository-visibility.service.js';
 import {
   artifactLocation,
   artifactReference,
@@ -49,8 +69,19 @@ const NEVER = '0001-01-01T00:00:00.000Z';
 /** Accessories of accessories, children of children: deeper than this is refused as malformed. */
 const MAX_DEPTH = 8;
 
-/** Config blobs read for `build_history`; anything larger is not a config. */
-const MAX_CONFIG_BYTES = 1024 * 1024;
+/** Old artifacts whose config attributes are read while a page is built, at once. */
+const FILL_CONCURRENCY = 8;
+
+const CHART_CONTENT_TYPE = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
+
+/** The additions of each artifact type (Harbor's processors' `ListAdditionTypes`). */
+const ADDITIONS_BY_TYPE: Record<string, readonly string[]> = {
+  IMAGE: ['build_history'],
+  CHART: ['values.yaml', 'readme.md', 'dependencies'],
+};
+
+/** A `…/additions/{addition}` answer: JSON, or text with its content type (as Harbor's). */
+export type Addition = { json: unknown } | { text: string; contentType: string };
 
 export interface ArtifactOptions {
   withTag: boolean;
@@ -61,6 +92,7 @@ export interface ArtifactOptions {
 
 interface ParsedManifest {
   config?: { mediaType?: string; digest?: string };
+  layers?: { mediaType?: string; digest?: string }[];
   manifests?: {
     digest?: string;
     platform?: Record<string, unknown>;
@@ -84,6 +116,7 @@ export class ArtifactService {
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(RepositoryVisibilityService) private readonly visibility: RepositoryVisibilityService,
   ) {}
 
   // --- reading ---------------------------------------------------------------------------------
@@ -93,13 +126,39 @@ export class ArtifactService {
     const sort = parseSort(query.sort, ARTIFACT_SORT_FIELDS);
     const { page, pageSize, offset } = pageRequest(query);
     const repository = await this.repositories.require(project, rawName);
-    const { rows, total } = await this.catalog.listArtifacts(repository.id, filters, sort, pageSize, offset);
-    const items = await this.toDtos(project, repository, rows, {
-      withTag: query.with_tag ?? true,
-      withLabel: query.with_label ?? false,
-      withScanOverview: query.with_scan_overview ?? false,
-      withAccessory: query.with_accessory ?? false,
-    });
+    const scope: ArtifactScope = { kind: 'repository', repositoryId: repository.id };
+    const { rows, total } = await this.catalog.listArtifacts(scope, filters, sort, pageSize, offset);
+    const items = await this.toDtos(project, new Map([[repository.id, repository]]), rows, options(query));
+    return { items, total, page, pageSize };
+  }
+
+  /**
+   * `GET /projects/{p}/artifacts`: the project's artifacts across its repositories (those a
+   * glob-scoped member may list), from one index over the project.
+   */
+  async listInProject(
+    principal: Principal,
+    project: ProjectRef,
+    query: TListProjectArtifactsQuery,
+  ): Promise<Page<ArtifactDto>> {
+    const filters = artifactFilters(query.q);
+    const latestInRepository = query.latest_in_repository ?? false;
+    if (latestInRepository) {
+      const byType = filters.filter((f) => f.kind === 'mediaType' || f.kind === 'artifactType');
+      if (byType.length !== 1) {
+        throw HarborError.badRequest(
+          "either 'media_type' or 'artifact_type' must be specified, but not both, when querying with latest_in_repository",
+        );
+      }
+    }
+    const sort = parseSort(query.sort, ARTIFACT_SORT_FIELDS);
+    const { page, pageSize, offset } = pageRequest(query);
+    const scoped = await this.visibility.inProject(principal, project);
+    if (scoped !== null) filters.push({ kind: 'repositories', repositoryIds: scoped });
+    const scope: ArtifactScope = { kind: 'project', projectId: project.id, latestInRepository };
+    const { rows, total } = await this.catalog.listArtifacts(scope, filters, sort, pageSize, offset);
+    const repositories = await this.catalog.repositoriesById([...new Set(rows.map((r) => r.repositoryId))]);
+    const items = await this.toDtos(project, repositories, rows, options(query));
     return { items, total, page, pageSize };
   }
 
@@ -110,12 +169,12 @@ export class ArtifactService {
     query: TGetArtifactQuery,
   ): Promise<ArtifactDto> {
     const { repository, artifact } = await this.require(project, rawName, reference);
-    const [dto] = await this.toDtos(project, repository, [artifact], {
-      withTag: query.with_tag ?? true,
-      withLabel: query.with_label ?? false,
-      withScanOverview: query.with_scan_overview ?? false,
-      withAccessory: query.with_accessory ?? false,
-    });
+    const [dto] = await this.toDtos(
+      project,
+      new Map([[repository.id, repository]]),
+      [artifact],
+      options(query),
+    );
     return dto!;
   }
 
@@ -126,12 +185,9 @@ export class ArtifactService {
     query: TListTagsQuery,
   ): Promise<Page<TagDto>> {
     const { artifact } = await this.require(project, rawName, reference);
-    const terms = parseHarborQuery(query.q, ['name']);
+    const terms = parseHarborQuery(query.q, { name: ['exact', 'fuzzy'] });
     const name = terms.get('name');
-    if (name && name.kind !== 'exact' && name.kind !== 'fuzzy') {
-      throw HarborError.badRequest('name supports exact (name=v) or fuzzy (name=~v) matching only');
-    }
-    const sort = parseSort(query.sort, ['name', 'push_time', 'id']);
+    const sort = parseSort(query.sort, { name: 'name', push_time: 'push_time', id: 'id' });
     const { page, pageSize, offset } = pageRequest(query);
     const { rows, total } = await this.catalog.listTags(
       artifact.id,
@@ -151,8 +207,8 @@ export class ArtifactService {
     query: TListAccessoriesQuery,
   ): Promise<Page<AccessoryDto>> {
     const { repository, artifact } = await this.require(project, rawName, reference);
-    const terms = parseHarborQuery(query.q, ['type', 'digest']);
-    const sort = parseSort(query.sort, ['creation_time', 'size', 'digest']);
+    const terms = parseHarborQuery(query.q, { type: ['exact', 'fuzzy'], digest: ['exact', 'fuzzy'] });
+    const sort = parseSort(query.sort, { creation_time: 'creation_time', size: 'size', digest: 'digest' });
     const { page, pageSize, offset } = pageRequest(query);
     const accessories = (await this.accessories(repository.id, [artifact.digest])).get(artifact.digest) ?? [];
     const type = terms.get('type');
@@ -165,7 +221,6 @@ export class ArtifactService {
       if (!term) continue;
       if (term.kind === 'exact') dtos = dtos.filter((dto) => dto[field] === term.value);
       else if (term.kind === 'fuzzy') dtos = dtos.filter((dto) => dto[field].includes(term.value));
-      else throw HarborError.badRequest(`${field} supports exact or fuzzy matching only`);
     }
     if (sort.length) {
       const [key] = sort;
@@ -173,30 +228,52 @@ export class ArtifactService {
         key!.field === 'size' ? dto.size : key!.field === 'digest' ? dto.digest : dto.creation_time;
       dtos.sort((a, b) => {
         const order = value(a) < value(b) ? -1 : value(a) > value(b) ? 1 : 0;
-        return key!.desc ? -order : order;
+        return key!.descending ? -order : order;
       });
     }
     return { items: dtos.slice(offset, offset + pageSize), total: dtos.length, page, pageSize };
   }
 
   /**
-   * `GET …/additions/{addition}`: the build history of an image (from its config); the chart
-   * additions and the rest are not extracted yet.
+   * `GET …/additions/{addition}`: an image's build history (its config's `history`), a chart's
+   * values.yaml, README.md (streamed out of the chart archive) and dependencies (Chart.yaml's,
+   * from its config). Anything else, or an addition the artifact's type lacks, is a 404.
    */
   async getAddition(
     project: ProjectRef,
     rawName: string,
     reference: string,
     addition: string,
-  ): Promise<unknown> {
+  ): Promise<Addition> {
     const { artifact } = await this.require(project, rawName, reference);
-    if (addition !== 'build_history' || artifact.type !== 'IMAGE' || isIndexMediaType(artifact.mediaType)) {
-      throw HarborError.notFound(`addition ${addition} of ${reference} not found`);
+    if (addition === 'vulnerabilities') {
+      // Harbor asks the project's scanner for its reports and, with no scanner registered,
+      // answers 404 with this message (controller/scan/base_controller.go GetReport). Berth has
+      // no scanner yet (a later issue), so every artifact is in that case.
+      throw HarborError.notFound(`no scanner registration configured for project: ${project.id}`);
     }
-    const config = await this.readConfig(artifact);
-    const history = config?.history;
-    if (!Array.isArray(history)) throw HarborError.notFound(`addition ${addition} of ${reference} not found`);
-    return history;
+    const notFound = () =>
+      HarborError.notFound(`addition ${addition.slice(0, 64)} of ${reference.slice(0, 200)} not found`);
+    if (!additionsOf(artifact).includes(addition)) throw notFound();
+    const manifest = parseManifest(artifact.payload);
+    if (addition === 'build_history') {
+      const config = await this.readConfig(manifest);
+      if (!config) throw notFound();
+      return { json: Array.isArray(config.history) ? config.history : [] };
+    }
+    if (addition === 'dependencies') {
+      const chart = artifact.extraAttrs ?? (await this.readConfig(manifest));
+      if (!chart) throw notFound();
+      return { json: Array.isArray(chart.dependencies) ? chart.dependencies : [] };
+    }
+    const file = addition === 'values.yaml' ? 'values.yaml' : 'README.md';
+    const files = await this.readChart(manifest, [file]);
+    if (!files) throw notFound();
+    // Harbor answers an empty body when the chart has no such file.
+    const text = files.get(file.toLowerCase()) ?? '';
+    return addition === 'values.yaml'
+      ? { text, contentType: 'text/plain; charset=utf-8' }
+      : { text, contentType: 'text/markdown; charset=utf-8' };
   }
 
   // --- changing --------------------------------------------------------------------------------
@@ -406,6 +483,7 @@ export class ArtifactService {
       payload: artifact.payload,
       subjectDigest: artifact.subjectDigest,
       annotations: artifact.annotations,
+      extraAttrs: artifact.extraAttrs,
       blobs: references.filter((ref) => ref.kind === 'blob').map(({ digest, size }) => ({ digest, size })),
       manifests: references
         .filter((ref) => ref.kind === 'manifest')
@@ -422,10 +500,14 @@ export class ArtifactService {
     return this.catalog.accessoriesOf(repositoryId, digests, signatureTags);
   }
 
-  /** Builds Harbor's Artifact for each row, with one batched query per relation asked for. */
+  /**
+   * Builds Harbor's Artifact for each row, with one batched query per relation asked for (per
+   * repository for accessories). Rows pushed before config attributes were captured get them
+   * now, once.
+   */
   private async toDtos(
     project: ProjectRef,
-    repository: RepositoryRow,
+    repositories: Map<bigint, RepositoryRow>,
     rows: ArtifactRow[],
     options: ArtifactOptions,
   ): Promise<ArtifactDto[]> {
@@ -435,14 +517,13 @@ export class ArtifactService {
     const [labels, accessories] = await Promise.all([
       options.withLabel ? this.catalog.labelsOf(ids) : Promise.resolve(new Map<bigint, LabelRow[]>()),
       options.withAccessory
-        ? this.accessories(
-            repository.id,
-            rows.map((row) => row.digest),
-          )
+        ? this.accessoriesByRepository(rows)
         : Promise.resolve(new Map<string, AccessoryRow[]>()),
+      this.fillExtraAttrs(rows),
     ]);
 
     return rows.map((row) => {
+      const repository = repositories.get(row.repositoryId)!;
       const manifest = parsed.get(row.id)!;
       const isIndex = isIndexMediaType(row.mediaType);
       const dto: ArtifactDto = {
@@ -462,36 +543,82 @@ export class ArtifactService {
         pull_time: row.pulledAt ? row.pulledAt.toISOString() : NEVER,
       };
       if (row.artifactType !== null) dto.artifact_type = row.artifactType;
+      if (row.extraAttrs && Object.keys(row.extraAttrs).length > 0) dto.extra_attrs = row.extraAttrs;
       if (row.annotations) dto.annotations = row.annotations;
+      const additions = additionsOf(row);
+      if (additions.length > 0) dto.addition_links = additionLinks(project, repository, row, additions);
       if (isIndex) dto.references = references(row.id, manifest, row.children);
       if (options.withTag) dto.tags = row.tags.map(toTagDto);
       if (options.withLabel) dto.labels = (labels.get(row.id) ?? []).map(toLabelDto);
       if (options.withScanOverview) dto.scan_overview = {};
       if (options.withAccessory) {
-        dto.accessories = (accessories.get(row.digest) ?? []).map((accessory) =>
-          toAccessoryDto(accessory, repository, row.id),
+        dto.accessories = (accessories.get(accessoryKey(row.repositoryId, row.digest)) ?? []).map(
+          (accessory) => toAccessoryDto(accessory, repository, row.id),
         );
       }
       return dto;
     });
   }
 
-  /** The image config JSON, or null when it is missing, too large or not JSON. */
-  private async readConfig(artifact: ArtifactRow): Promise<Record<string, unknown> | null> {
-    const digest = parseManifest(artifact.payload).config?.digest;
+  /** Accessories of the rows, keyed by `accessoryKey`: one statement per repository on the page. */
+  private async accessoriesByRepository(rows: ArtifactRow[]): Promise<Map<string, AccessoryRow[]>> {
+    const digestsByRepository = new Map<bigint, string[]>();
+    for (const row of rows) {
+      digestsByRepository.set(row.repositoryId, [
+        ...(digestsByRepository.get(row.repositoryId) ?? []),
+        row.digest,
+      ]);
+    }
+    const result = new Map<string, AccessoryRow[]>();
+    await Promise.all(
+      [...digestsByRepository].map(async ([repositoryId, digests]) => {
+        for (const [digest, list] of await this.accessories(repositoryId, digests)) {
+          result.set(accessoryKey(repositoryId, digest), list);
+        }
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * Reads the config attributes of rows stored before they were captured at push time, and
+   * stores them so it happens once per artifact. A config that cannot be read now stays unread.
+   */
+  private async fillExtraAttrs(rows: ArtifactRow[]): Promise<void> {
+    const missing = rows.filter((row) => row.extraAttrs === null && additionsOf(row).length > 0);
+    for (let start = 0; start < missing.length; start += FILL_CONCURRENCY) {
+      await Promise.all(
+        missing.slice(start, start + FILL_CONCURRENCY).map(async (row) => {
+          const attrs = await readConfigAttributes(this.blobs, row.payload);
+          if (attrs === null) return;
+          row.extraAttrs = attrs;
+          await this.catalog.fillExtraAttrs(row.id, attrs);
+        }),
+      );
+    }
+  }
+
+  /** The config JSON, or null when it is missing, too large, altered or not JSON. */
+  private async readConfig(manifest: ParsedManifest): Promise<Record<string, unknown> | null> {
+    const digest = manifest.config?.digest;
     if (typeof digest !== 'string') return null;
+    const read = await readConfigDocument(this.blobs, digest);
+    return read.status === 'ok' ? read.document : null;
+  }
+
+  /** Top-level files of a chart's archive layer, or null when the chart has no readable layer. */
+  private async readChart(manifest: ParsedManifest, names: string[]): Promise<Map<string, string> | null> {
+    const layers = (manifest.layers ?? []).filter(
+      (layer) => typeof layer.digest === 'string' && layer.digest !== manifest.config?.digest,
+    );
+    const layer = layers.find((candidate) => candidate.mediaType === CHART_CONTENT_TYPE) ?? layers[0];
+    if (!layer?.digest) return null;
+    const stream = await this.blobs.read(layer.digest);
+    if (!stream) return null;
     try {
-      const stat = await this.blobs.stat(digest);
-      if (!stat || stat.size > MAX_CONFIG_BYTES) return null;
-      const stream = await this.blobs.read(digest);
-      if (!stream) return null;
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      return typeof value === 'object' && value !== null && !Array.isArray(value)
-        ? (value as Record<string, unknown>)
-        : null;
+      return await readChartFiles(stream, names);
     } catch {
+      // Not gzip or not tar: a chart that cannot be opened has no such files.
       return null;
     }
   }
@@ -514,22 +641,23 @@ export class ArtifactService {
   }
 }
 
+/** The `q` of the artifact lists: which keys, in which forms. */
+const ARTIFACT_QUERY: QuerySpec = {
+  tags: ['exact', 'fuzzy'],
+  digest: ['exact', 'fuzzy'],
+  media_type: ['exact', 'fuzzy'],
+  artifact_type: ['exact'],
+  type: ['exact', 'anyOf'],
+  labels: ['exact', 'allOf'],
+  base: ['exact'],
+  push_time: ['range'],
+  pull_time: ['range'],
+};
+
 /** Turns `q` of the artifact list into filters. */
 export function artifactFilters(q: string | undefined): ArtifactFilter[] {
-  const terms = parseHarborQuery(q, [
-    'tags',
-    'digest',
-    'media_type',
-    'artifact_type',
-    'type',
-    'labels',
-    'base',
-    'push_time',
-    'pull_time',
-  ]);
   const filters: ArtifactFilter[] = [];
-  for (const [key, term] of terms) {
-    const unsupported = () => HarborError.badRequest(`unsupported match for ${key}`);
+  for (const [key, term] of parseHarborQuery(q, ARTIFACT_QUERY)) {
     switch (key) {
       case 'base':
         if (term.kind !== 'exact' || term.value !== '*') {
@@ -539,7 +667,7 @@ export function artifactFilters(q: string | undefined): ArtifactFilter[] {
         break;
       case 'tags':
         if (term.kind === 'fuzzy') filters.push({ kind: 'tagLike', pattern: `%${likeEscape(term.value)}%` });
-        else if (term.kind !== 'exact') throw unsupported();
+        else if (term.kind !== 'exact') break;
         else if (term.value === '*') filters.push({ kind: 'tagged' });
         else if (term.value === 'nil') filters.push({ kind: 'untagged' });
         else filters.push({ kind: 'tag', name: term.value });
@@ -548,27 +676,23 @@ export function artifactFilters(q: string | undefined): ArtifactFilter[] {
         if (term.kind === 'exact') filters.push({ kind: 'digest', digest: term.value });
         else if (term.kind === 'fuzzy')
           filters.push({ kind: 'digestLike', pattern: `%${likeEscape(term.value)}%` });
-        else throw unsupported();
         break;
       case 'media_type':
         if (term.kind === 'exact') filters.push({ kind: 'mediaType', mediaType: term.value });
         else if (term.kind === 'fuzzy')
           filters.push({ kind: 'mediaTypeLike', pattern: `%${likeEscape(term.value)}%` });
-        else throw unsupported();
         break;
       case 'artifact_type':
-        if (term.kind !== 'exact') throw unsupported();
-        filters.push({ kind: 'artifactType', artifactType: term.value });
+        if (term.kind === 'exact') filters.push({ kind: 'artifactType', artifactType: term.value });
         break;
       case 'type':
         if (term.kind === 'exact') filters.push({ kind: 'type', types: [term.value.toUpperCase()] });
-        else if (term.kind === 'or')
+        else if (term.kind === 'anyOf')
           filters.push({ kind: 'type', types: term.values.map((v) => v.toUpperCase()) });
-        else throw unsupported();
         break;
       case 'labels': {
-        const values = term.kind === 'exact' ? [term.value] : term.kind === 'and' ? term.values : null;
-        if (!values || values.length === 0 || !values.every((value) => /^\d{1,18}$/.test(value))) {
+        const values = term.kind === 'exact' ? [term.value] : term.kind === 'allOf' ? term.values : [];
+        if (values.length === 0 || !values.every((value) => /^\d{1,18}$/.test(value))) {
           throw HarborError.badRequest(
             'the value of "labels" can only be a label id or a list of ids: labels=(1 2)',
           );
@@ -578,12 +702,11 @@ export function artifactFilters(q: string | undefined): ArtifactFilter[] {
       }
       case 'push_time':
       case 'pull_time': {
-        if (term.kind !== 'range')
-          throw HarborError.badRequest(`${key} supports a range only: ${key}=[from~to]`);
+        if (term.kind !== 'range') break;
         filters.push({
           kind: key === 'push_time' ? 'pushTime' : 'pullTime',
-          from: parseTime(key, term.min),
-          to: parseTime(key, term.max),
+          from: term.min === undefined ? null : parseQueryTime(term.min, key),
+          to: term.max === undefined ? null : parseQueryTime(term.max, key),
         });
         break;
       }
@@ -592,14 +715,45 @@ export function artifactFilters(q: string | undefined): ArtifactFilter[] {
   return filters;
 }
 
-function parseTime(key: string, value: string | null): Date | null {
-  if (value === null) return null;
-  const time = new Date(
-    /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value) ? `${value.replace(' ', 'T')}Z` : value,
+function options(query: {
+  with_tag?: boolean | undefined;
+  with_label?: boolean | undefined;
+  with_scan_overview?: boolean | undefined;
+  with_accessory?: boolean | undefined;
+}): ArtifactOptions {
+  return {
+    withTag: query.with_tag ?? true,
+    withLabel: query.with_label ?? false,
+    withScanOverview: query.with_scan_overview ?? false,
+    withAccessory: query.with_accessory ?? false,
+  };
+}
+
+/** The additions an artifact has: by type, and none for an index (its children have theirs). */
+function additionsOf(row: ArtifactRow): readonly string[] {
+  if (isIndexMediaType(row.mediaType)) return [];
+  return ADDITIONS_BY_TYPE[row.type] ?? [];
+}
+
+/**
+ * Harbor's `addition_links`: relative links, the repository path encoded twice (`a%252Fb`) as
+ * Harbor's `SetAdditionLink` writes them.
+ */
+function additionLinks(
+  project: ProjectRef,
+  repository: RepositoryRow,
+  row: ArtifactRow,
+  additions: readonly string[],
+): Record<string, AdditionLinkDto> {
+  const path = repository.name.slice(project.name.length + 1).replaceAll('/', '%252F');
+  const base = `/api/v2.0/projects/${project.name}/repositories/${path}/artifacts/${row.digest}/additions`;
+  return Object.fromEntries(
+    additions.map((addition) => [addition, { href: `${base}/${addition}`, absolute: false }]),
   );
-  if (Number.isNaN(time.getTime()))
-    throw HarborError.badRequest(`invalid time in ${key}: ${JSON.stringify(value.slice(0, 64))}`);
-  return time;
+}
+
+function accessoryKey(repositoryId: bigint, digest: string): string {
+  return `${repositoryId}@${digest}`;
 }
 
 function ensureCommitted(result: CommitManifestResult, repository: string): void {

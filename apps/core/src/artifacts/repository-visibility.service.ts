@@ -44,11 +44,15 @@ export class RepositoryVisibilityService {
   async inProject(principal: Principal, project: ProjectRef): Promise<bigint[] | null> {
     if (principal.kind !== 'user' || principal.sysadmin || project.public) return null;
     const { rows } = await this.database.pool.query<{ repository_scopes: unknown }>(
-      'SELECT repository_scopes FROM project_member WHERE project_id = $1 AND user_id = $2',
+      `SELECT repository_scopes FROM project_member
+       WHERE project_id = $1
+         AND (user_id = $2 OR group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2))`,
       [project.id, principal.id],
     );
-    const globs = scopesOf(rows[0]?.repository_scopes);
-    if (globs.length === 0) return null;
+    // Held directly and through groups, the memberships' globs add up; one without any is the whole project.
+    const scopes = rows.map((row) => scopesOf(row.repository_scopes));
+    if (scopes.length === 0 || scopes.some((globs) => globs.length === 0)) return null;
+    const globs = scopes.flat();
     return (await this.catalog.repositoryNames([project.id]))
       .filter((repository) => matchesAny(globs, repository.name.slice(project.name.length + 1)))
       .map((repository) => repository.id);
@@ -78,7 +82,8 @@ export class RepositoryVisibilityService {
         repository_scopes: unknown;
       }>(
         `SELECT pm.project_id, p.name, pm.role, pm.repository_scopes
-         FROM project_member pm JOIN project p ON p.id = pm.project_id WHERE pm.user_id = $1`,
+         FROM project_member pm JOIN project p ON p.id = pm.project_id
+         WHERE pm.user_id = $1 OR pm.group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $1)`,
         [principal.id],
       );
       for (const row of rows) {
@@ -88,7 +93,11 @@ export class RepositoryVisibilityService {
         if (!hasPermission(permissions, ProjectResource.Repository, Action.List)) continue;
         const globs = scopesOf(row.repository_scopes);
         if (globs.length === 0) whole.add(projectId);
-        else scoped.set(projectId, { name: row.name, globs });
+        else
+          scoped.set(projectId, {
+            name: row.name,
+            globs: [...(scoped.get(projectId)?.globs ?? []), ...globs],
+          });
       }
     } else if (principal.kind === 'robot') {
       const namespaces = new Set<string>();

@@ -16,8 +16,8 @@ import {
   pageRequest,
   parseHarborQuery,
   parseSort,
-  type HarborQuery,
   type Page,
+  type QueryTerm,
 } from './harbor-query.js';
 import type { RepositoryDto, TListRepositoriesQuery, TUpdateRepositoryRequest } from './repository.dto.js';
 import { repositoryPath } from './repository-path.js';
@@ -44,7 +44,7 @@ export class RepositoryService {
 
   /** `GET /repositories`: every repository the principal may list. */
   async listAll(principal: Principal, query: TListRepositoriesQuery): Promise<Page<RepositoryDto>> {
-    const filter = nameFilter(parseHarborQuery(query.q, ['name', 'project_id']));
+    const filter = nameFilter(parseHarborQuery(query.q, { name: ['exact', 'fuzzy'], project_id: ['exact'] }));
     const visibility = await this.visibility.visibility(principal);
     if (!visibility.all) {
       filter.projectIds = visibility.wholeProjectIds;
@@ -59,7 +59,7 @@ export class RepositoryService {
     project: ProjectRef,
     query: TListRepositoriesQuery,
   ): Promise<Page<RepositoryDto>> {
-    const filter = nameFilter(parseHarborQuery(query.q, ['name']));
+    const filter = nameFilter(parseHarborQuery(query.q, { name: ['exact', 'fuzzy'] }));
     const scoped = await this.visibility.inProject(principal, project);
     if (scoped === null) filter.projectIds = [project.id];
     else filter.repositoryIds = scoped;
@@ -123,7 +123,7 @@ export class RepositoryService {
   }
 }
 
-function nameFilter(query: HarborQuery): RepositoryFilter {
+function nameFilter(query: Map<string, QueryTerm>): RepositoryFilter {
   const filter: RepositoryFilter = {};
   const name = query.get('name');
   if (name?.kind === 'exact') filter.nameExact = name.value;

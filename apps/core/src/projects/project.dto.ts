@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZPageParams } from '../system/harbor-listing.js';
+import { ZCveAllowlist, type CveAllowlistDto } from '../security/cve-allowlist.dto.js';
 import { IGNORED_METADATA_KEYS, METADATA_KEYS } from './project-metadata.js';
 
 /** Harbor's project names: lower case, 1–255 characters, separators only between alphanumerics. */
@@ -29,19 +30,6 @@ const metadataShape = Object.fromEntries(
   ]),
 );
 export const ZProjectMetadata = z.strictObject(metadataShape);
-
-const ZCveAllowlist = z.strictObject({
-  id: z.number().int().optional(),
-  project_id: z.number().int().optional(),
-  expires_at: z.number().int().nullable().optional(),
-  items: z
-    .array(z.strictObject({ cve_id: z.string() }))
-    .max(0, 'a CVE allowlist with items is not supported yet')
-    .nullable()
-    .optional(),
-  creation_time: z.string().optional(),
-  update_time: z.string().optional(),
-});
 
 /** Harbor's ProjectReq, for creation. */
 export const ZCreateProjectRequest = z.strictObject({
@@ -95,12 +83,6 @@ export const ZMetadataMap = z
   .record(z.string(), z.union([z.string().max(1024), z.boolean()]))
   .refine((map) => Object.keys(map).length > 0, 'at least one metadata key and value is required');
 export type TMetadataMap = z.output<typeof ZMetadataMap>;
-
-/** Harbor's CVEAllowlist (always empty for now: the allowlist comes with scanning). */
-export interface CveAllowlistDto {
-  project_id: number;
-  items: { cve_id: string }[];
-}
 
 /** Harbor's Project. */
 export interface ProjectDto {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module.js';
+import { CveAllowlistModule } from '../security/cve-allowlist.module.js';
 import { ProjectMetadataController } from './project-metadata.controller.js';
 import { ProjectController } from './project.controller.js';
 import { ProjectService } from './project.service.js';
@@ -8,7 +9,7 @@ import { StatisticService } from './statistic.service.js';
 
 /** Projects, their metadata, and the statistic over them. */
 @Module({
-  imports: [DatabaseModule],
+  imports: [DatabaseModule, CveAllowlistModule],
   controllers: [ProjectController, ProjectMetadataController, StatisticController],
   providers: [ProjectService, StatisticService],
   exports: [ProjectService],

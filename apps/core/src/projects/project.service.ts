@@ -5,6 +5,8 @@ import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
 import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import type { CveAllowlistDto } from '../security/cve-allowlist.dto.js';
+import { CveAllowlistService } from '../security/cve-allowlist.service.js';
 import { Action, ProjectResource, ProjectRole, SystemResource } from '../rbac/rbac-policy.js';
 import {
   likeEscape,
@@ -51,8 +53,14 @@ const projectInclude = (userId: bigint | null) =>
   ({
     owner: { select: { username: true } },
     _count: { select: { repositories: true } },
-    members: { where: { userId: userId ?? -1n }, select: { role: true } },
+    // Direct and group memberships alike (a user may hold roles both ways).
+    members: { where: memberOf(userId ?? -1n), select: { role: true } },
   }) satisfies Prisma.ProjectInclude;
+
+/** Membership rows that make `userId` a member: the user's own and those of the user's groups. */
+function memberOf(userId: bigint): Prisma.ProjectMemberWhereInput {
+  return { OR: [{ userId }, { group: { users: { some: { userId } } } }] };
+}
 
 type ProjectRow = Prisma.ProjectGetPayload<{ include: ReturnType<typeof projectInclude> }>;
 
@@ -63,6 +71,7 @@ export class ProjectService {
     @Inject(DatabaseService) private readonly database: DatabaseService,
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(CveAllowlistService) private readonly allowlists: CveAllowlistService,
   ) {}
 
   async list(principal: Principal, query: TListProjectsQuery): Promise<Page<ProjectDto>> {
@@ -91,8 +100,9 @@ export class ProjectService {
       }),
     ]);
     const detail = query.with_detail ?? true;
+    const allowlists = await this.allowlists.ofProjects(rows.map((row) => row.id));
     return toPage(
-      rows.map((row) => toProjectDto(row, detail)),
+      rows.map((row) => toProjectDto(row, detail, allowlists.get(row.id)!)),
       total,
       page,
     );
@@ -129,6 +139,7 @@ export class ProjectService {
             data: { projectId: created.id, userId: principal.id, role: ProjectRole.ProjectAdmin },
           });
         }
+        if (request.cve_allowlist) await this.allowlists.setProject(tx, created.id, request.cve_allowlist);
         return created;
       });
       await this.record(principal, project.id, 'create', project.name, clientIp);
@@ -148,7 +159,8 @@ export class ProjectService {
       include: projectInclude(userId),
     });
     if (!row) throw HarborError.notFound(`project ${ref.name} not found`);
-    return toProjectDto(row, true);
+    const allowlists = await this.allowlists.ofProjects([row.id]);
+    return toProjectDto(row, true, allowlists.get(row.id)!);
   }
 
   async update(
@@ -175,6 +187,7 @@ export class ProjectService {
       const current = await lockProject(tx, ref.id);
       data.metadata = { ...readMetadata(current.metadata), ...changes };
       await tx.project.update({ where: { id: ref.id }, data });
+      if (request.cve_allowlist) await this.allowlists.setProject(tx, ref.id, request.cve_allowlist);
     });
     await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
@@ -326,7 +339,7 @@ export class ProjectService {
     if (principal.kind === 'anonymous') return includePublic ? isPublic : 'none';
     if (await this.access.canSystem(principal, SystemResource.Project, Action.List)) return null;
     if (principal.kind === 'user') {
-      const own: Prisma.ProjectWhereInput = { members: { some: { userId: principal.id } } };
+      const own: Prisma.ProjectWhereInput = { members: { some: memberOf(principal.id) } };
       return includePublic ? { OR: [isPublic, own] } : own;
     }
     const namespaces = principal.permissions
@@ -399,7 +412,7 @@ export class ProjectService {
   }
 }
 
-function toProjectDto(row: ProjectRow, detail: boolean): ProjectDto {
+function toProjectDto(row: ProjectRow, detail: boolean, cveAllowlist: CveAllowlistDto): ProjectDto {
   const roles = row.members.map((member) => member.role);
   const dto: ProjectDto = {
     project_id: Number(row.id),
@@ -412,7 +425,7 @@ function toProjectDto(row: ProjectRow, detail: boolean): ProjectDto {
     current_user_role_ids: roles,
     repo_count: row._count.repositories,
     metadata: readMetadata(row.metadata),
-    cve_allowlist: { project_id: Number(row.id), items: [] },
+    cve_allowlist: cveAllowlist,
   };
   if (row.ownerId !== null) dto.owner_id = Number(row.ownerId);
   if (detail && row.owner) dto.owner_name = row.owner.username;

@@ -33,7 +33,9 @@ export class StatisticService {
        FROM (
          SELECT coalesce(p.metadata->>'public', 'false') = 'true' AS public,
                 ($1::boolean OR EXISTS (
-                  SELECT 1 FROM project_member m WHERE m.project_id = p.id AND m.user_id = $2::bigint)) AS visible,
+                  SELECT 1 FROM project_member m WHERE m.project_id = p.id
+                    AND (m.user_id = $2::bigint
+                         OR m.group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2::bigint)))) AS visible,
                 (SELECT count(*) FROM repository r WHERE r.project_id = p.id) AS repos
          FROM project p) AS counted`,
       [admin, memberOf === null ? null : String(memberOf)],

@@ -34,6 +34,44 @@ describe('parseHarborQuery', () => {
       expect(() => parseHarborQuery(q, spec), q).toThrow(HarborError);
     }
   });
+
+  it('reads every form of the artifact list in one q', () => {
+    const sut = parseHarborQuery(
+      'tags=nil,name=~ab,push_time=[2024-01-01 00:00:00~],type={IMAGE CHART},labels=(1 2)',
+      {
+        tags: ['exact'],
+        name: ['fuzzy'],
+        push_time: ['range'],
+        type: ['anyOf'],
+        labels: ['allOf'],
+      },
+    );
+    expect(Object.fromEntries(sut)).toEqual({
+      tags: { kind: 'exact', value: 'nil' },
+      name: { kind: 'fuzzy', value: 'ab' },
+      push_time: { kind: 'range', min: '2024-01-01 00:00:00' },
+      type: { kind: 'anyOf', values: ['IMAGE', 'CHART'] },
+      labels: { kind: 'allOf', values: ['1', '2'] },
+    });
+  });
+
+  it('keeps commas inside quotes and brackets', () => {
+    const sut = parseHarborQuery('name="a,b",labels=(1,2)', { name: ['exact'], labels: ['allOf'] });
+    expect(sut.get('name')).toEqual({ kind: 'exact', value: 'a,b' });
+    expect(sut.get('labels')).toEqual({ kind: 'allOf', values: ['1,2'] });
+  });
+
+  it('answers nothing for an empty q', () => {
+    expect(parseHarborQuery(undefined, {}).size).toBe(0);
+    expect(parseHarborQuery('  ', {}).size).toBe(0);
+  });
+
+  it.each(['nokey', '=v', 'bad key=1', 'other=1', 'name=1,name=2', 'name="open', `name=${'x'.repeat(3000)}`])(
+    'refuses %s',
+    (q) => {
+      expect(() => parseHarborQuery(q, { name: ['exact'] })).toThrow(HarborError);
+    },
+  );
 });
 
 describe('parseSort', () => {
@@ -43,6 +81,7 @@ describe('parseSort', () => {
       { field: 'createdAt', descending: true },
     ]);
     expect(() => parseSort('constructor', { name: 'name' })).toThrow(HarborError);
+    expect(() => parseSort('name;drop table x', { name: 'name' })).toThrow(HarborError);
   });
 });
 
@@ -58,6 +97,10 @@ describe('pageLinks', () => {
       '</api/v2.0/users?q=a%3Db&page=1&page_size=10>; rel="prev" , </api/v2.0/users?q=a%3Db&page=3&page_size=10>; rel="next"',
     );
     expect(pageLinks('/x', { items: [], total: 5, page: 1, pageSize: 10 })).toBeNull();
+  });
+
+  it('links no previous page from past the end', () => {
+    expect(pageLinks('/x?page=9', { items: [], total: 5, page: 9, pageSize: 10 })).toBeNull();
   });
 });
 

@@ -153,22 +153,34 @@ const KIND_SYNTAX: Record<QueryKind, string> = {
   allOf: 'k=(v1 v2)',
 };
 
-/** Parses Harbor's `q`; unknown keys and forms an endpoint does not support are a 400. */
+/** Keys are identifiers (`tags`, `op_time`, `extra_attrs.os`); anything else is refused before lookup. */
+const KEY_PATTERN = /^[a-z][a-z0-9_.]*$/i;
+/** Longer `q` strings are refused: no legitimate filter needs more, and parsing stays cheap. */
+export const MAX_QUERY_LENGTH = 2048;
+
+/**
+ * Parses Harbor's `q`, the one parser of it in the API; unknown keys and forms an endpoint does
+ * not support are a 400.
+ */
 export function parseHarborQuery(raw: string | undefined, spec: QuerySpec): Map<string, QueryTerm> {
   const terms = new Map<string, QueryTerm>();
   if (raw === undefined || raw.trim() === '') return terms;
+  if (raw.length > MAX_QUERY_LENGTH) {
+    throw HarborError.badRequest(`q is longer than ${MAX_QUERY_LENGTH} characters`);
+  }
   for (const part of splitOutside(raw, ',')) {
     if (part.trim() === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw HarborError.badRequest(`invalid query "${part}": expected key=value`);
+    if (eq <= 0) throw HarborError.badRequest(`invalid query "${truncate(part)}": expected key=value`);
     const key = part.slice(0, eq).trim();
-    const term = parseTerm(part.slice(eq + 1).trim(), part);
+    if (!KEY_PATTERN.test(key)) throw HarborError.badRequest(`invalid query key "${truncate(key)}"`);
     const kinds = Object.hasOwn(spec, key) ? spec[key] : undefined;
     if (!kinds) {
       throw HarborError.badRequest(
         `cannot query by "${key}"; supported keys: ${Object.keys(spec).join(', ') || 'none'}`,
       );
     }
+    const term = parseTerm(part.slice(eq + 1).trim(), part);
     if (!kinds.includes(term.kind)) {
       throw HarborError.badRequest(
         `"${key}" supports ${kinds.map((kind) => KIND_SYNTAX[kind]).join(', ')} in q`,
@@ -180,16 +192,24 @@ export function parseHarborQuery(raw: string | undefined, spec: QuerySpec): Map<
   return terms;
 }
 
+function truncate(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
 function parseTerm(value: string, part: string): QueryTerm {
   if (value.startsWith('~')) return { kind: 'fuzzy', value: unquote(value.slice(1).trim()) };
   const first = value[0];
   const closer = first === undefined ? undefined : OPENERS[first];
   if (closer) {
-    if (!value.endsWith(closer)) throw HarborError.badRequest(`invalid query "${part}": missing "${closer}"`);
+    if (!value.endsWith(closer)) {
+      throw HarborError.badRequest(`invalid query "${truncate(part)}": missing "${closer}"`);
+    }
     const inner = value.slice(1, -1).trim();
     if (first === '[') {
       const bounds = splitOutside(inner, '~');
-      if (bounds.length !== 2) throw HarborError.badRequest(`invalid range in "${part}": expected [min~max]`);
+      if (bounds.length !== 2) {
+        throw HarborError.badRequest(`invalid range in "${truncate(part)}": expected [min~max]`);
+      }
       const min = unquote(bounds[0]!.trim());
       const max = unquote(bounds[1]!.trim());
       return { kind: 'range', ...(min ? { min } : {}), ...(max ? { max } : {}) };
@@ -224,6 +244,7 @@ function splitOutside(text: string, separator: string): string[] {
     }
     current += ch;
   }
+  if (quote) throw HarborError.badRequest('unterminated quote in q');
   parts.push(current);
   return parts;
 }

@@ -33,6 +33,9 @@ export interface HarborOperation {
 }
 
 const document = parse(readFileSync(HARBOR_SWAGGER_PATH, 'utf8')) as SwaggerDocument;
+// go-swagger reads `additionalProperties: {type: object}` as map[string]interface{}: Harbor itself
+// answers strings there (`extra_attrs.architecture: "amd64"`), so any value is what it means.
+(document.definitions.ExtraAttrs as { additionalProperties: unknown }).additionalProperties = {};
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
 ajv.addSchema(document as object, 'harbor');
 const validators = new Map<string, ValidateFunction>();
