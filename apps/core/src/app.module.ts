@@ -15,9 +15,11 @@ import { RobotModule } from './robots/robot.module.js';
 import { TokenModule } from './token/token.module.js';
 import { ProjectModule } from './projects/project.module.js';
 import { MemberModule } from './members/member.module.js';
+import { UserGroupModule } from './usergroups/user-group.module.js';
 import { QuotaModule } from './quotas/quota.module.js';
 import { LabelModule } from './labels/label.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
+import { PermissionsModule } from './permissions/permissions.module.js';
 
 export interface AppModuleOptions {
   config: BerthConfig;
@@ -45,9 +47,11 @@ export class AppModule {
         RobotModule,
         ProjectModule,
         MemberModule,
+        UserGroupModule,
         QuotaModule,
         LabelModule,
         ArtifactsModule,
+        PermissionsModule,
         ConsoleModule.forRoot(),
       ],
       providers: [

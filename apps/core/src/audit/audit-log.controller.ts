@@ -1,16 +1,26 @@
 import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
-import type { ProjectRef } from '../rbac/access-control.service.js';
-import { Access, CurrentProject } from '../rbac/access.decorator.js';
+import type { Principal } from '../auth/principal.js';
+import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import { Action, ProjectResource, SystemResource } from '../rbac/rbac-policy.js';
 import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
 import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
-import { ZListAuditLogsQuery, type AuditLogDto, type TListAuditLogsQuery } from './audit-log.dto.js';
+import {
+  ZListAuditLogsQuery,
+  type AuditLogDto,
+  type AuditLogEventTypeDto,
+  type AuditLogExtDto,
+  type TListAuditLogsQuery,
+} from './audit-log.dto.js';
 import { AuditLogService } from './audit-log.service.js';
 
 @Controller('api/v2.0')
 @UseInterceptors(HarborPageInterceptor)
 export class AuditLogController {
-  constructor(@Inject(AuditLogService) private readonly auditLogs: AuditLogService) {}
+  constructor(
+    @Inject(AuditLogService) private readonly auditLogs: AuditLogService,
+    @Inject(AccessControlService) private readonly access: AccessControlService,
+  ) {}
 
   /** Harbor's `listAuditLogs`: every entry, for system administrators. */
   @Get('audit-logs')
@@ -29,5 +39,39 @@ export class AuditLogController {
     @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
   ): Promise<Page<AuditLogDto>> {
     return this.auditLogs.list(query, { projectId: project.id });
+  }
+
+  /**
+   * Harbor's `listAuditLogExts`: everything for those holding the system `audit-log` `list`,
+   * else the entries of the projects where the caller holds `log` `list`, as Harbor filters them.
+   */
+  @Get('auditlog-exts')
+  @Access({ scope: 'authenticated' })
+  async listAuditLogExts(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
+  ): Promise<Page<AuditLogExtDto>> {
+    const all = await this.access.canSystem(principal, SystemResource.AuditLog, Action.List);
+    const projectIds = all
+      ? null
+      : await this.access.projectsWhere(principal, ProjectResource.Log, Action.List);
+    return this.auditLogs.listExt(query, projectIds);
+  }
+
+  /** Harbor's `listAuditLogEventTypes`. */
+  @Get('auditlog-exts/events')
+  @Access({ scope: 'system', resource: SystemResource.AuditLog, action: Action.List })
+  listAuditLogEventTypes(): AuditLogEventTypeDto[] {
+    return this.auditLogs.eventTypes();
+  }
+
+  /** Harbor's `getLogExts`: one project's entries. */
+  @Get('projects/:project_name/auditlog-exts')
+  @Access({ scope: 'project', resource: ProjectResource.Log, action: Action.List, param: 'project_name' })
+  getLogExts(
+    @CurrentProject() project: ProjectRef,
+    @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
+  ): Promise<Page<AuditLogExtDto>> {
+    return this.auditLogs.listExt(query, [project.id]);
   }
 }

@@ -41,3 +41,53 @@ export interface AuditLogDto {
   operation_result: boolean;
   client_ip?: string;
 }
+
+/** Harbor 2.13's `AuditLogExt`. */
+export interface AuditLogExtDto {
+  id: number;
+  username: string;
+  resource: string;
+  resource_type: string;
+  operation: string;
+  operation_description: string;
+  operation_result: boolean;
+  op_time: string;
+}
+
+/** Harbor's `AuditLogEventType`: `{operation}_{resource_type}`, e.g. `create_user`. */
+export interface AuditLogEventTypeDto {
+  event_type: string;
+}
+
+/**
+ * Every (operation, resource type) this registry records, as Harbor's event types. Writers and
+ * this list change together: the audit-log test checks that recorded entries are among them.
+ */
+export const AUDIT_EVENT_TYPES: readonly (readonly [operation: string, resourceType: string])[] = [
+  ['create', 'artifact'],
+  ['delete', 'artifact'],
+  ['pull', 'artifact'],
+  ['create', 'tag'],
+  ['delete', 'tag'],
+  ['delete', 'repository'],
+  ['create', 'project'],
+  ['update', 'project'],
+  ['delete', 'project'],
+  ['update', 'quota'],
+  ['create', 'member'],
+  ['update', 'member'],
+  ['delete', 'member'],
+  ['create', 'robot'],
+  ['update', 'robot'],
+  ['delete', 'robot'],
+  ['create', 'user'],
+  ['update', 'user'],
+  ['delete', 'user'],
+  ['login', 'user'],
+  ['create', 'user_group'],
+  ['update', 'user_group'],
+  ['delete', 'user_group'],
+  ['create', 'user_group_member'],
+  ['delete', 'user_group_member'],
+  ['update', 'configuration'],
+];

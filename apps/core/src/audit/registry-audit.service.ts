@@ -7,6 +7,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { RegistryEvent } from '@berth/distribution';
+import { BatchedFlusher } from '../common/batched-flusher.js';
 import { DatabaseService } from '../database/database.service.js';
 import { RegistryEventsService } from '../registry/registry-events.service.js';
 
@@ -38,10 +39,14 @@ interface PendingEntry {
 @Injectable()
 export class RegistryAuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(RegistryAuditService.name);
-  private pending: PendingEntry[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private readonly flusher = new BatchedFlusher<PendingEntry>({
+    intervalMs: FLUSH_INTERVAL_MS,
+    write: (batch) => this.write(batch),
+    onFailure: 'drop',
+    maxPending: MAX_PENDING,
+    warn: (message) => this.logger.warn(`registry audit entries: ${message}`),
+  });
   private unsubscribe: (() => void) | null = null;
-  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     @Inject(RegistryEventsService) private readonly events: RegistryEventsService,
@@ -50,19 +55,14 @@ export class RegistryAuditService implements OnModuleInit, BeforeApplicationShut
 
   onModuleInit(): void {
     this.unsubscribe = this.events.subscribe((event) => this.record(event));
-    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
-    this.timer.unref();
+    this.flusher.start();
   }
 
   record(event: RegistryEvent): void {
     const operation = OPERATION[event.action];
     const { repository, digest, tag, mediaType } = event.target;
     if (!operation || mediaType === BLOB_MEDIA_TYPE) return;
-    if (this.pending.length >= MAX_PENDING) {
-      this.logger.warn('audit backlog full; dropping a registry audit entry');
-      return;
-    }
-    this.pending.push({
+    this.flusher.add({
       projectName: repository.split('/')[0] ?? repository,
       operation,
       resource: tag ? `${repository}:${tag}` : `${repository}@${digest ?? ''}`,
@@ -73,46 +73,36 @@ export class RegistryAuditService implements OnModuleInit, BeforeApplicationShut
   }
 
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
+    return this.flusher.flush();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.flush();
+    await this.flusher.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.unsubscribe?.();
     this.unsubscribe = null;
-    await this.flush();
+    await this.flusher.stop();
   }
 
-  private async write(): Promise<void> {
-    if (this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      const names = [...new Set(batch.map((entry) => entry.projectName))];
-      const projects = await this.database.prisma.project.findMany({
-        where: { name: { in: names } },
-        select: { id: true, name: true },
-      });
-      const ids = new Map(projects.map((project) => [project.name, project.id]));
-      await this.database.prisma.auditLog.createMany({
-        data: batch.map((entry) => ({
-          projectId: ids.get(entry.projectName) ?? null,
-          operation: entry.operation,
-          resourceType: 'artifact',
-          resource: entry.resource,
-          username: entry.username,
-          clientIp: entry.clientIp,
-          opTime: entry.opTime,
-        })),
-      });
-    } catch (error) {
-      this.logger.error(`${batch.length} registry audit entries not written`, error);
-    }
+  private async write(batch: PendingEntry[]): Promise<void> {
+    const names = [...new Set(batch.map((entry) => entry.projectName))];
+    const projects = await this.database.prisma.project.findMany({
+      where: { name: { in: names } },
+      select: { id: true, name: true },
+    });
+    const ids = new Map(projects.map((project) => [project.name, project.id]));
+    await this.database.prisma.auditLog.createMany({
+      data: batch.map((entry) => ({
+        projectId: ids.get(entry.projectName) ?? null,
+        operation: entry.operation,
+        resourceType: 'artifact',
+        resource: entry.resource,
+        username: entry.username,
+        clientIp: entry.clientIp,
+        opTime: entry.opTime,
+      })),
+    });
   }
 }

@@ -105,7 +105,7 @@ export class UserController {
 
   /** Harbor's `getUser`: yourself, or anyone for system administrators. */
   @Get(':user_id')
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Read })
   getUser(
     @Param('user_id', userId) id: bigint,
     @CurrentPrincipal() principal: Principal,
@@ -116,7 +116,7 @@ export class UserController {
   /** Harbor's `updateUserProfile`. */
   @Put(':user_id')
   @HttpCode(200)
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Update })
   updateUserProfile(
     @Param('user_id', userId) id: bigint,
     @Body(new ZodValidationPipe(ZUserProfileRequest, 'profile body')) body: TUserProfileRequest,
@@ -141,7 +141,7 @@ export class UserController {
   /** Harbor's `updateUserPassword`. */
   @Put(':user_id/password')
   @HttpCode(200)
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Update })
   updateUserPassword(
     @Param('user_id', userId) id: bigint,
     @Body(new ZodValidationPipe(ZPasswordRequest, 'password body')) body: TPasswordRequest,
@@ -168,7 +168,7 @@ export class UserController {
   /** Harbor's `setCliSecret`. */
   @Put(':user_id/cli_secret')
   @HttpCode(200)
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Update })
   setCliSecret(
     @Param('user_id', userId) id: bigint,
     @Body(new ZodValidationPipe(ZCliSecretRequest, 'secret body')) body: TCliSecretRequest,

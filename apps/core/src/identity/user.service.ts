@@ -9,6 +9,7 @@ import { hashPassword, verifyPassword } from '../crypto/password-hasher.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService } from '../rbac/access-control.service.js';
+import { TokenRevocationService } from '../token/token-revocation.service.js';
 import { Action, SystemResource } from '../rbac/rbac-policy.js';
 import {
   likeEscape,
@@ -67,6 +68,7 @@ export class UserService {
     @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(TokenRevocationService) private readonly revocations: TokenRevocationService,
   ) {}
 
   async list(query: TListUsersQuery): Promise<Page<UserResponseDto>> {
@@ -204,7 +206,8 @@ export class UserService {
     if (user.username === BOOTSTRAP_ADMIN) throw HarborError.forbidden('the admin user cannot be deleted');
     // Sessions and memberships go with the row; owned projects keep existing without an owner.
     await this.database.prisma.user.delete({ where: { id } });
-    this.authentication.forgetCredentials(user.username);
+    // Registry tokens already issued must not outlive the account (nor serve a new one of that name).
+    await this.revocations.revoke([user.username]);
     await this.record(caller, 'delete', user.username);
   }
 
@@ -246,7 +249,7 @@ export class UserService {
         where: { userId: id, ...(keep ? { id: { not: keep } } : {}) },
       }),
     ]);
-    this.authentication.forgetCredentials(user.username);
+    await this.revocations.revoke([user.username]);
     await this.record(caller, 'update', user.username);
   }
 
@@ -260,7 +263,9 @@ export class UserService {
     }
     if (user.sysadmin === sysadmin) return;
     await this.database.prisma.user.update({ where: { id }, data: { sysadmin } });
-    this.authentication.forgetCredentials(user.username);
+    // Tokens issued to a system administrator carry grants the user no longer holds.
+    if (sysadmin) this.authentication.forgetCredentials(user.username);
+    else await this.revocations.revoke([user.username]);
     await this.record(caller, 'update', user.username);
   }
 
@@ -272,7 +277,8 @@ export class UserService {
     await this.requireSelfOr(caller.principal, id, Action.Update);
     const user = await this.find(id);
     await this.database.prisma.user.update({ where: { id }, data: { cliSecret: this.secrets.seal(secret) } });
-    this.authentication.forgetCredentials(user.username);
+    // A replaced CLI secret is usually a leaked one: what it obtained goes with it.
+    await this.revocations.revoke([user.username]);
     await this.record(caller, 'update', user.username);
   }
 

@@ -46,13 +46,31 @@ const ZMemberUser = z
     'member_user needs user_id or username',
   );
 
-/** Harbor's ProjectMember, plus `repository_scopes`. */
-export const ZCreateMemberRequest = z.strictObject({
-  role_id: ZRoleId,
-  member_user: ZMemberUser.optional(),
-  member_group: z.unknown().optional(),
-  repository_scopes: ZRepositoryScopes.optional(),
-});
+/** Harbor's `UserGroup` naming an existing group by id or name (groups are not created here). */
+const ZMemberGroup = z
+  .strictObject({
+    id: z.number().int().positive('member_group.id must be a positive integer').optional(),
+    group_name: z.string().min(1).max(255).optional(),
+    group_type: z.number().int().optional(),
+    ldap_group_dn: z.string().max(1024).optional(),
+  })
+  .refine(
+    (group) => (group.id !== undefined && group.id > 0) || group.group_name !== undefined,
+    'member_group needs id or group_name',
+  );
+
+/** Harbor's ProjectMember, plus `repository_scopes`: exactly one of member_user and member_group. */
+export const ZCreateMemberRequest = z
+  .strictObject({
+    role_id: ZRoleId,
+    member_user: ZMemberUser.optional(),
+    member_group: ZMemberGroup.optional(),
+    repository_scopes: ZRepositoryScopes.optional(),
+  })
+  .refine(
+    (body) => (body.member_user === undefined) !== (body.member_group === undefined),
+    'give exactly one of member_user and member_group',
+  );
 export type TCreateMemberRequest = z.output<typeof ZCreateMemberRequest>;
 
 /** Harbor's RoleRequest, plus `repository_scopes`; at least one of them. */
@@ -87,7 +105,7 @@ export interface ProjectMemberEntityDto {
   role_name: string;
   role_id: number;
   entity_id: number;
-  /** `u`: a user (groups are not supported yet). */
-  entity_type: 'u';
+  /** `u`: a user; `g`: a user group. */
+  entity_type: 'u' | 'g';
   repository_scopes: string[];
 }

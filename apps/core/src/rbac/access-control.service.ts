@@ -5,11 +5,11 @@ import { DatabaseService } from '../database/database.service.js';
 import {
   ALL_PROJECT_PERMISSIONS,
   PROJECT_ROLE_PERMISSIONS,
+  ProjectRole,
   PUBLIC_PROJECT_PERMISSIONS,
   SYSTEM_PERMISSIONS,
   type Action,
   type Permission,
-  type ProjectRole,
 } from './rbac-policy.js';
 
 export interface ProjectRef {
@@ -62,17 +62,16 @@ export class AccessControlService {
     const granted: Permission[] = project.public ? [...PUBLIC_PROJECT_PERMISSIONS] : [];
     if (principal.kind === 'user') {
       if (principal.sysadmin) return [...ALL_PROJECT_PERMISSIONS];
-      const member = await this.database.prisma.projectMember.findUnique({
-        where: { projectId_userId: { projectId: project.id, userId: principal.id } },
-      });
-      if (member) {
-        const scopes = (member.repositoryScopes as string[] | null) ?? [];
+      // A user may hold several roles at once (directly and through groups): each grants its
+      // permissions within its own repository globs, so the highest role wins where they overlap.
+      for (const membership of await this.memberships(principal.id, project.id)) {
+        const scopes = membership.repositoryScopes;
         // Without a repository only listings pass: their services filter rows by the same globs.
         const inScope = (permission: Permission) =>
           scopes.length === 0 ||
           !REPOSITORY_SCOPED.has(permission.resource) ||
           (repository === undefined ? permission.action === 'list' : matchesAny(scopes, repository));
-        for (const permission of PROJECT_ROLE_PERMISSIONS[member.role as ProjectRole] ?? []) {
+        for (const permission of PROJECT_ROLE_PERMISSIONS[membership.role] ?? []) {
           if (inScope(permission)) granted.push(permission);
         }
       }
@@ -93,13 +92,82 @@ export class AccessControlService {
     return permissions.some((p) => p.resource === resource && p.action === action);
   }
 
-  /** The role a user holds in a project, or null. */
-  async memberRole(userId: bigint, projectId: bigint): Promise<ProjectRole | null> {
-    const member = await this.database.prisma.projectMember.findUnique({
-      where: { projectId_userId: { projectId, userId } },
+  /**
+   * The projects where the principal holds `resource` `action` through a role or a robot
+   * permission, for listings that span projects; null means every project (system administrators).
+   * Public projects' visitor permissions are not counted: callers add those themselves.
+   */
+  async projectsWhere(principal: Principal, resource: string, action: Action): Promise<bigint[] | null> {
+    if (principal.kind === 'anonymous') return [];
+    if (principal.kind === 'user') {
+      if (principal.sysadmin) return null;
+      const { rows } = await this.database.pool.query<{ project_id: string; role: number }>(
+        `SELECT DISTINCT project_id, role FROM project_member
+         WHERE user_id = $1 OR group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $1)`,
+        [principal.id],
+      );
+      const holds = (role: number) =>
+        (PROJECT_ROLE_PERMISSIONS[role as ProjectRole] ?? []).some(
+          (p) => p.resource === resource && p.action === action,
+        );
+      return [...new Set(rows.filter((row) => holds(row.role)).map((row) => BigInt(row.project_id)))];
+    }
+    const namespaces = new Set<string>();
+    for (const entry of principal.permissions) {
+      if (entry.kind !== 'project') continue;
+      if (
+        robotGrants(principal, 'project', entry.namespace).some(
+          (p) => p.resource === resource && p.action === action,
+        )
+      )
+        namespaces.add(entry.namespace);
+    }
+    if (namespaces.size === 0) return [];
+    const projects = await this.database.prisma.project.findMany({
+      where: namespaces.has('*') ? {} : { name: { in: [...namespaces] } },
+      select: { id: true },
     });
-    return (member?.role as ProjectRole | undefined) ?? null;
+    return projects.map((project) => project.id);
   }
+
+  /** The highest role a user holds in a project, directly or through a group; null for none. */
+  async memberRole(userId: bigint, projectId: bigint): Promise<ProjectRole | null> {
+    const roles = (await this.memberships(userId, projectId)).map((membership) => membership.role);
+    return highestRole(roles);
+  }
+
+  /** The user's own membership in the project and those of the groups the user is in. */
+  async memberships(userId: bigint, projectId: bigint): Promise<Membership[]> {
+    const { rows } = await this.database.pool.query<{ role: number; repository_scopes: unknown }>(
+      `SELECT role, repository_scopes FROM project_member
+       WHERE project_id = $1
+         AND (user_id = $2 OR group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2))`,
+      [projectId, userId],
+    );
+    return rows.map((row) => ({
+      role: row.role as ProjectRole,
+      repositoryScopes: Array.isArray(row.repository_scopes) ? (row.repository_scopes as string[]) : [],
+    }));
+  }
+}
+
+export interface Membership {
+  role: ProjectRole;
+  /** Empty: the whole project. */
+  repositoryScopes: string[];
+}
+
+/** Harbor's order of project roles, most powerful first. */
+const ROLE_RANK: readonly ProjectRole[] = [
+  ProjectRole.ProjectAdmin,
+  ProjectRole.Maintainer,
+  ProjectRole.Developer,
+  ProjectRole.Guest,
+  ProjectRole.LimitedGuest,
+];
+
+export function highestRole(roles: readonly ProjectRole[]): ProjectRole | null {
+  return ROLE_RANK.find((role) => roles.includes(role)) ?? null;
 }
 
 const matchers = new Map<string, (path: string) => boolean>();

@@ -10,6 +10,16 @@ export type AccessRule =
   | { scope: 'public' }
   | { scope: 'authenticated' }
   | { scope: 'system'; resource: string; action: Action }
+  /**
+   * The user the route names (`param`, Harbor's `user_id`) is the caller, or the caller holds the
+   * system permission (`user` `read`/`update`): a user's own record, or anyone's for administrators.
+   */
+  | { scope: 'self-or-system'; param: string; resource: string; action: Action }
+  /**
+   * The robot account the route names (`param`): a system robot needs the system `robot`
+   * permission, a project robot its project's `robot` permission (Harbor's robot handler).
+   */
+  | { scope: 'robot'; param: string; action: Action }
   | {
       scope: 'project';
       resource: string;

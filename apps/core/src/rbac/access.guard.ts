@@ -7,12 +7,14 @@ import { HarborError } from '../common/harbor-error.js';
 import { ProjectLookupService } from './project-lookup.service.js';
 import { AccessControlService } from './access-control.service.js';
 import { ACCESS_RULE, type AccessRule, type AuthorizedRequest } from './access.decorator.js';
+import { ProjectResource, SystemResource } from './rbac-policy.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * The global guard of the management API: authenticates, checks CSRF for cookie sessions, and
- * enforces the route's AccessRule against the permission table.
+ * enforces the route's AccessRule against the permission table, including the rules that depend on
+ * the object a route names (a user's own record, a robot's level and project).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -50,6 +52,29 @@ export class AccessGuard implements CanActivate {
       case 'system':
         if (await this.access.canSystem(principal, rule.resource, rule.action)) return true;
         return deny(principal);
+      case 'self-or-system': {
+        requireSignedIn(principal);
+        const id = (request.params as Record<string, string | undefined>)[rule.param];
+        if (principal.kind === 'user' && id !== undefined && id === String(principal.id)) return true;
+        if (await this.access.canSystem(principal, rule.resource, rule.action)) return true;
+        return deny(principal);
+      }
+      case 'robot': {
+        requireSignedIn(principal);
+        const id = (request.params as Record<string, string | undefined>)[rule.param] ?? '';
+        if (!/^\d{1,18}$/.test(id)) {
+          throw HarborError.badRequest(`${rule.param} must be a positive integer, got "${id.slice(0, 40)}"`);
+        }
+        const robot = await this.projects.findRobot(BigInt(id));
+        if (!robot) throw HarborError.notFound(`robot account ${id} not found`);
+        const allowed =
+          robot.level === 'system'
+            ? await this.access.canSystem(principal, SystemResource.Robot, rule.action)
+            : robot.project !== null &&
+              (await this.access.can(principal, robot.project, ProjectResource.Robot, rule.action));
+        if (allowed) return true;
+        return deny(principal);
+      }
       case 'project': {
         const params = request.params as Record<string, string | undefined>;
         const key = params[rule.param ?? 'project_name_or_id'];

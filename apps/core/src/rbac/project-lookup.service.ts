@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service.js';
 import type { ProjectRef } from './access-control.service.js';
 
-/** Finds a project by Harbor's `project_name_or_id`. */
+/** Finds a project by Harbor's `project_name_or_id`, and the project a robot account belongs to. */
 @Injectable()
 export class ProjectLookupService {
   constructor(@Inject(DatabaseService) private readonly database: DatabaseService) {}
@@ -21,6 +21,19 @@ export class ProjectLookupService {
 
   async findByName(name: string): Promise<(ProjectRef & { ownerId: bigint | null }) | null> {
     return this.find(name, true);
+  }
+
+  /** A robot account's level and, for a project robot, its project; null when there is none. */
+  async findRobot(id: bigint): Promise<{ level: 'system' | 'project'; project: ProjectRef | null } | null> {
+    const robot = await this.database.prisma.robot.findUnique({
+      where: { id },
+      select: { level: true, project: { select: { id: true, name: true, metadata: true } } },
+    });
+    if (!robot) return null;
+    const project = robot.project
+      ? { id: robot.project.id, name: robot.project.name, public: isPublic(robot.project.metadata) }
+      : null;
+    return { level: robot.level === 'project' ? 'project' : 'system', project };
   }
 }
 

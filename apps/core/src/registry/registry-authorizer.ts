@@ -16,6 +16,7 @@ import {
   type ResourceActions,
 } from '../token/token-scope.js';
 import { TOKEN_SERVICE, TOKEN_SETTINGS, tokenRealm, type TokenSettings } from '../token/token-settings.js';
+import { TokenRevocationService } from '../token/token-revocation.service.js';
 import { TokenVerifier, type VerifiedToken } from '../token/token-verifier.js';
 
 const DENIED = 'requested access to the resource is denied';
@@ -25,8 +26,9 @@ type ChallengeError = 'invalid_token' | 'insufficient_scope';
 
 /**
  * `/v2/` under Docker token auth. A request carries `Authorization: Bearer <jwt>` from
- * `/service/token`; the token is verified locally (signature, issuer, audience, lifetime) and its
- * `access` claim must cover the repository and the actions asked. An allowed request never reads
+ * `/service/token`; the token is verified locally (signature, issuer, audience, lifetime, not
+ * revoked since it was issued) and its `access` claim must cover the repository and the actions
+ * asked. An allowed request never reads
  * the database; a refused one may, to tell the client what to do:
  *
  * - no token, or an invalid one: 401 with the challenge naming where to get one and the scope;
@@ -42,6 +44,7 @@ export class TokenAuthorizer implements Authorizer {
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
     @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
+    @Inject(TokenRevocationService) private readonly revocations: TokenRevocationService,
   ) {}
 
   async authorize(req: IncomingMessage, access: AccessRequest): Promise<AuthorizationResult> {
@@ -72,6 +75,14 @@ export class TokenAuthorizer implements Authorizer {
       );
     }
     const token = check.token;
+    if (token.subject !== '' && this.revocations.isRevoked(token.subject, token.issuedAt)) {
+      return this.challenge(
+        req,
+        needed && [needed, ...sourceScope],
+        `${AUTHENTICATION_REQUIRED}: the token has been revoked`,
+        'invalid_token',
+      );
+    }
     if (!needed) return allowed(token);
     if (covers(token, needed)) {
       if (!source || findEntry(token, 'repository', source)) return allowed(token);

@@ -16,6 +16,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
+import { Action } from '../rbac/rbac-policy.js';
 import { ZodValidationPipe } from '../token/zod-validation.pipe.js';
 import {
   ZCreateRobotRequest,
@@ -34,8 +35,9 @@ import { RobotService } from './robot.service.js';
 import { setPageHeaders } from './pagination.js';
 
 /**
- * Harbor's `/robots`. Whether a call is allowed depends on the robot's level and project, which the
- * route cannot name, so the guard only requires a signed-in caller and RobotService checks the
+ * Harbor's `/robots`. Whether a call is allowed depends on the robot's level and project: for a
+ * robot the route names, the guard's `robot` rule decides; listing and creating name theirs in the
+ * query or body, so the guard only requires a signed-in caller there and RobotService checks the
  * system's or the project's `robot` permission.
  */
 @Controller('api/v2.0/robots')
@@ -69,13 +71,13 @@ export class RobotController {
   }
 
   @Get(':robot_id')
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'robot', param: 'robot_id', action: Action.Read })
   get(@CurrentPrincipal() principal: Principal, @Param('robot_id') id: string): Promise<RobotDto> {
     return this.robots.get(principal, id);
   }
 
   @Put(':robot_id')
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'robot', param: 'robot_id', action: Action.Update })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('robot_id') id: string,
@@ -86,7 +88,7 @@ export class RobotController {
   }
 
   @Patch(':robot_id')
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'robot', param: 'robot_id', action: Action.Update })
   refreshSecret(
     @CurrentPrincipal() principal: Principal,
     @Param('robot_id') id: string,
@@ -97,7 +99,7 @@ export class RobotController {
   }
 
   @Delete(':robot_id')
-  @Access({ scope: 'authenticated' })
+  @Access({ scope: 'robot', param: 'robot_id', action: Action.Delete })
   delete(
     @CurrentPrincipal() principal: Principal,
     @Param('robot_id') id: string,

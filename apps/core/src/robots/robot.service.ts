@@ -9,6 +9,7 @@ import { hashPassword } from '../crypto/password-hasher.js';
 import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
 import { isPublic } from '../rbac/project-lookup.service.js';
+import { TokenRevocationService } from '../token/token-revocation.service.js';
 import {
   Action,
   ALL_PROJECT_PERMISSIONS,
@@ -54,6 +55,7 @@ export class RobotService {
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(TokenRevocationService) private readonly revocations: TokenRevocationService,
   ) {}
 
   async list(principal: Principal, query: TListRobotsQuery): Promise<RobotPage> {
@@ -191,7 +193,8 @@ export class RobotService {
       data.expiresAt = expiry(robot.createdAt, duration);
     }
     await this.database.prisma.robot.update({ where: { id: robot.id }, data });
-    this.authentication.forgetCredentials(fullName);
+    // Tokens issued before carry what the robot held then: disabled or narrowed, they must stop.
+    await this.revocations.revoke([fullName]);
     await this.record(principal, 'update', fullName, robot.projectId, clientIp);
   }
 
@@ -204,8 +207,8 @@ export class RobotService {
       robot.name,
       robot.project?.name ?? null,
     );
-    // Logins verified moments ago must not outlive the robot.
-    this.authentication.forgetCredentials(fullName);
+    // Neither logins verified moments ago nor registry tokens may outlive the robot.
+    await this.revocations.revoke([fullName]);
     await this.record(principal, 'delete', fullName, robot.projectId, clientIp);
   }
 
@@ -230,7 +233,8 @@ export class RobotService {
       robot.name,
       robot.project?.name ?? null,
     );
-    this.authentication.forgetCredentials(fullName);
+    // A secret is refreshed because the old one may have leaked: so may its tokens.
+    await this.revocations.revoke([fullName]);
     await this.record(principal, 'update', fullName, robot.projectId, clientIp);
     return { secret };
   }

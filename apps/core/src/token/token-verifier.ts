@@ -12,6 +12,8 @@ export interface VerifiedToken {
   expiresAt: number;
   /** `nbf` in milliseconds. */
   notBefore: number;
+  /** `iat` in Unix seconds, as signed: revocations are checked against it. */
+  issuedAt: number;
 }
 
 export type TokenCheck = { valid: true; token: VerifiedToken } | { valid: false; reason: string };
@@ -60,6 +62,7 @@ export class TokenVerifier {
       access,
       expiresAt: (payload.exp as number) * 1000,
       notBefore: (payload.nbf as number) * 1000,
+      issuedAt: payload.iat as number,
     };
     if (this.cache.size >= CACHE_SIZE) {
       const oldest = this.cache.keys().next().value;

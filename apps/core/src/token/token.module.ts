@@ -3,12 +3,13 @@ import { DatabaseModule } from '../database/database.module.js';
 import { SigningKeyService } from './signing-key.service.js';
 import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
+import { TokenRevocationService } from './token-revocation.service.js';
 import { TokenVerifier } from './token-verifier.js';
 import { parseTokenSettings, TOKEN_SETTINGS } from './token-settings.js';
 
 /**
- * Docker token auth: the signing keys, `/service/token`, and the verifier the `/v2/` authorizer
- * uses. Global so the registry module can wire the authorizer without importing this module.
+ * Docker token auth: the signing keys, `/service/token`, and the verifier and revocations the
+ * `/v2/` authorizer uses. Global so the registry module can wire the authorizer without importing this module.
  */
 @Global()
 @Module({
@@ -19,7 +20,8 @@ import { parseTokenSettings, TOKEN_SETTINGS } from './token-settings.js';
     SigningKeyService,
     TokenService,
     TokenVerifier,
+    TokenRevocationService,
   ],
-  exports: [TOKEN_SETTINGS, SigningKeyService, TokenService, TokenVerifier],
+  exports: [TOKEN_SETTINGS, SigningKeyService, TokenService, TokenVerifier, TokenRevocationService],
 })
 export class TokenModule {}

@@ -16,6 +16,7 @@ import {
   type Permission,
 } from '../rbac/rbac-policy.js';
 import { SigningKeyService, TOKEN_ALGORITHM } from './signing-key.service.js';
+import { TokenRevocationService } from './token-revocation.service.js';
 import type { OAuthTokenResponseDto, TOAuthTokenForm, TokenResponseDto, TTokenQuery } from './token.dto.js';
 import {
   formatScope,
@@ -43,6 +44,7 @@ export class TokenService {
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(DatabaseService) private readonly database: DatabaseService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(TokenRevocationService) private readonly revocations: TokenRevocationService,
   ) {}
 
   /** `GET /service/token`: the principal the access guard authenticated (Basic or none). */
@@ -156,6 +158,9 @@ export class TokenService {
   }
 
   private async sign(principal: Principal, scopes: ResourceActions[]): Promise<TokenResponseDto> {
+    const subject = principal.kind === 'anonymous' ? '' : principalName(principal);
+    // A token signed in the second of a revocation would be refused with the revoked ones.
+    await this.revocations.waitUntilIssuable(subject);
     const access = await this.grant(principal, scopes);
     const minutes = await this.lifetimeMinutes();
     const issuedAt = Math.floor(Date.now() / 1000);
@@ -163,7 +168,7 @@ export class TokenService {
     const token = await new SignJWT({ access })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
-      .setSubject(principal.kind === 'anonymous' ? '' : principalName(principal))
+      .setSubject(subject)
       .setAudience(TOKEN_SERVICE)
       .setIssuedAt(issuedAt)
       .setNotBefore(issuedAt)

@@ -116,35 +116,107 @@ export function ruleIsGrantable(rule: AccessRule, table: PermissionTable): boole
     case 'authenticated':
       return true;
     case 'system':
+    case 'self-or-system':
       return holds(table.system, rule.resource, rule.action);
     case 'project':
       return Object.values(table.projectRoles).some((permissions) =>
         holds(permissions, rule.resource, rule.action),
       );
+    case 'robot':
+      return (
+        holds(table.system, 'robot', rule.action) &&
+        Object.values(table.projectRoles).some((permissions) => holds(permissions, 'robot', rule.action))
+      );
+  }
+}
+
+/**
+ * The object a route names, for the rules that decide per object: the caller's own user record or
+ * another's; a system robot, a robot of the matrix project or one of another project.
+ */
+export type RouteTarget =
+  | { kind: 'none' }
+  | { kind: 'user'; self: boolean }
+  | { kind: 'robot'; level: 'system' }
+  | { kind: 'robot'; level: 'project'; matrixProject: boolean };
+
+/** The targets a rule is checked against: one for rules that name no object. */
+export function targetsFor(rule: AccessRule): RouteTarget[] {
+  switch (rule.scope) {
+    case 'self-or-system':
+      return [
+        { kind: 'user', self: true },
+        { kind: 'user', self: false },
+      ];
+    case 'robot':
+      return [
+        { kind: 'robot', level: 'system' },
+        { kind: 'robot', level: 'project', matrixProject: true },
+        { kind: 'robot', level: 'project', matrixProject: false },
+      ];
+    default:
+      return [{ kind: 'none' }];
+  }
+}
+
+export function describeTarget(target: RouteTarget): string {
+  switch (target.kind) {
+    case 'none':
+      return '';
+    case 'user':
+      return target.self ? '@self' : '@other-user';
+    case 'robot':
+      return target.level === 'system'
+        ? '@system-robot'
+        : target.matrixProject
+          ? '@project-robot'
+          : '@other-project-robot';
   }
 }
 
 /**
  * What the table says about `principal` on `rule` in the (private) matrix project: sysadmins hold
  * everything, members their role's list, robots exactly their permission list, nobody else
- * anything (public-project visitor permissions do not apply to a private project).
+ * anything (public-project visitor permissions do not apply to a private project). Rules that
+ * decide per object read `target`: users may act on their own record; a robot of the matrix
+ * project is governed by the project's `robot` permission, a system robot by the system's, and a
+ * robot of another project by nothing the matrix's principals hold there.
  */
-export function tableAllows(rule: AccessRule, principal: TablePrincipal, table: PermissionTable): boolean {
+export function tableAllows(
+  rule: AccessRule,
+  principal: TablePrincipal,
+  table: PermissionTable,
+  target: RouteTarget = { kind: 'none' },
+): boolean {
+  const system = (resource: string, action: string): boolean => {
+    if (principal.kind === 'sysadmin') return true;
+    if (principal.kind === 'robot') return holds(principal.system, resource, action);
+    return false;
+  };
+  const project = (resource: string, action: string): boolean => {
+    if (principal.kind === 'sysadmin') return true;
+    if (principal.kind === 'member') return holds(table.projectRoles[principal.role], resource, action);
+    if (principal.kind === 'robot') return holds(principal.project, resource, action);
+    return false;
+  };
   switch (rule.scope) {
     case 'public':
       return true;
     case 'authenticated':
       return principal.kind !== 'anonymous';
     case 'system':
-      if (principal.kind === 'sysadmin') return true;
-      if (principal.kind === 'robot') return holds(principal.system, rule.resource, rule.action);
-      return false;
+      return system(rule.resource, rule.action);
     case 'project':
-      if (principal.kind === 'sysadmin') return true;
-      if (principal.kind === 'member')
-        return holds(table.projectRoles[principal.role], rule.resource, rule.action);
-      if (principal.kind === 'robot') return holds(principal.project, rule.resource, rule.action);
-      return false;
+      return project(rule.resource, rule.action);
+    case 'self-or-system':
+      if (principal.kind === 'anonymous') return false;
+      if (target.kind === 'user' && target.self && principal.kind !== 'robot') return true;
+      return system(rule.resource, rule.action);
+    case 'robot':
+      if (principal.kind === 'anonymous' || target.kind !== 'robot') return false;
+      if (target.level === 'system') return system('robot', rule.action);
+      if (target.matrixProject) return project('robot', rule.action);
+      return principal.kind === 'sysadmin';
   }
 }
 

@@ -7,6 +7,9 @@
  *   - denied  → 401 for anonymous, 403 for everyone else (the guard answers before validation);
  *   - allowed → neither 401 nor 403 (for `authenticated` routes, not 401: their handlers refuse
  *     per object), checked only on GET/HEAD (writes could destroy the fixtures).
+ * Rules that decide per object are tried on each kind of object their route can name (see
+ * `targetsFor`): `self-or-system` on the caller's own user and on another user, `robot` on a system
+ * robot, a robot of the matrix project and one of another project.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -19,17 +22,21 @@ import { ApiClient, type ApiCredentials } from '../support/api-client.js';
 import { AuthSeed, DEFAULT_PASSWORD } from '../support/auth-seed.js';
 import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
 import {
+  describeTarget,
   discoverRoutes,
   mapLimit,
   ruleIsGrantable,
   tableAllows,
+  targetsFor,
   type DiscoveredRoute,
   type PermissionTable,
+  type RouteTarget,
   type TablePrincipal,
 } from './authorization-matrix.support.js';
 
 const TABLE: PermissionTable = { projectRoles: PROJECT_ROLE_PERMISSIONS, system: SYSTEM_PERMISSIONS };
 const PROJECT = 'authz-matrix';
+const OTHER_PROJECT = 'authz-elsewhere';
 const REPOSITORY = 'app';
 const CONCURRENCY = 8;
 const READ_METHODS = new Set(['GET', 'HEAD']);
@@ -57,24 +64,32 @@ const routes = await discoverRoutes();
 
 interface Check {
   principal: string;
+  target: RouteTarget;
   expected: 'allowed' | 'denied';
 }
 
-/** The principals a route is checked for: every denial, and the allowances of read routes. */
+/** The principals (and objects) a route is checked for: every denial, and the allowances of read routes. */
 function checksFor(route: DiscoveredRoute): Check[] {
   if (!route.rule) return [];
   const rule = route.rule;
-  return PRINCIPALS.flatMap(({ name, table }): Check[] => {
-    const allowed = tableAllows(rule, table, TABLE);
-    if (allowed && !READ_METHODS.has(route.method)) return [];
-    return [{ principal: name, expected: allowed ? 'allowed' : 'denied' }];
-  });
+  return targetsFor(rule).flatMap((target) =>
+    PRINCIPALS.flatMap(({ name, table }): Check[] => {
+      const allowed = tableAllows(rule, table, TABLE, target);
+      if (allowed && !READ_METHODS.has(route.method)) return [];
+      return [{ principal: name, target, expected: allowed ? 'allowed' : 'denied' }];
+    }),
+  );
 }
 
 const matrix = routes.map((route) => {
   const checks = checksFor(route);
   const label = checks.length
-    ? checks.map((check) => `${check.principal}${check.expected === 'allowed' ? '+' : '-'}`).join(' ')
+    ? checks
+        .map(
+          (check) =>
+            `${check.principal}${describeTarget(check.target)}${check.expected === 'allowed' ? '+' : '-'}`,
+        )
+        .join(' ')
     : 'no denials, write route';
   return { route, checks, label };
 });
@@ -89,7 +104,14 @@ let core: CoreProcess;
 let seed: AuthSeed;
 let admin: ApiClient;
 const actors = new Map<string, Actor>();
-const ids = { projectRobot: '1', member: '1', label: '1' };
+const ids = {
+  projectRobot: '1',
+  otherProjectRobot: '1',
+  systemRobot: '1',
+  otherUser: '1',
+  member: '1',
+  label: '1',
+};
 const started = Date.now();
 let systemRobotSource = 'api';
 
@@ -145,16 +167,44 @@ beforeAll(async () => {
     permissions: [],
   });
   if (systemRobot.status === 201) {
+    ids.systemRobot = String(systemRobot.body.id);
     actors.set('system-robot', {
       credentials: { username: systemRobot.body.name, password: systemRobot.body.secret },
       userId: adminId,
     });
   } else {
-    // The API insists on at least one permission; a robot without any exists only in the database.
+    // Like Harbor ("bad request empty permission"), the API insists on at least one permission; a
+    // robot without any exists only in the database.
     const robot = await seed.robot({ name: 'authz-system', secret: 'Robot-Secret-1', permissions: [] });
     systemRobotSource = `database (the API answered ${systemRobot.status})`;
+    ids.systemRobot = String(robot.id);
     actors.set('system-robot', { credentials: robot, userId: adminId });
   }
+
+  // Objects the per-object rules are tried on: another user, a robot of another project.
+  ids.otherUser = location(
+    await admin.post('/users', {
+      username: 'authz-other-user',
+      email: 'authz-other-user@example.com',
+      realname: 'someone else',
+      password: DEFAULT_PASSWORD,
+      comment: 'nobody else may read me',
+    }),
+    'user authz-other-user',
+  );
+  location(
+    await admin.post('/projects', { project_name: OTHER_PROJECT, metadata: { public: 'false' } }),
+    `project ${OTHER_PROJECT}`,
+  );
+  const otherRobot = await admin.post<{ id: number }>('/robots', {
+    name: 'authz-elsewhere',
+    level: 'project',
+    duration: -1,
+    permissions: [{ kind: 'project', namespace: OTHER_PROJECT, access: PROJECT_ROBOT_PERMISSIONS }],
+  });
+  if (otherRobot.status !== 201)
+    throw new Error(`creating the other project's robot: ${otherRobot.status} ${otherRobot.text}`);
+  ids.otherProjectRobot = String(otherRobot.body.id);
 
   const projectRobot = await admin.post<{ id: number; name: string; secret: string }>('/robots', {
     name: 'authz-project',
@@ -196,8 +246,14 @@ afterAll(async () => {
   );
 });
 
-/** The route's path with its parameters filled for `actor`. */
-function urlFor(route: DiscoveredRoute, actor: Actor): string {
+function robotFor(target: RouteTarget): string {
+  if (target.kind !== 'robot') return ids.projectRobot;
+  if (target.level === 'system') return ids.systemRobot;
+  return target.matrixProject ? ids.projectRobot : ids.otherProjectRobot;
+}
+
+/** The route's path with its parameters filled for `actor` and the object `target` names. */
+function urlFor(route: DiscoveredRoute, actor: Actor, target: RouteTarget): string {
   const values: Record<string, string> = {
     project_name_or_id: PROJECT,
     project_name: PROJECT,
@@ -208,8 +264,8 @@ function urlFor(route: DiscoveredRoute, actor: Actor): string {
     label_id: ids.label,
     mid: ids.member,
     meta_name: 'public',
-    user_id: actor.userId,
-    robot_id: ids.projectRobot,
+    user_id: target.kind === 'user' && !target.self ? ids.otherUser : actor.userId,
+    robot_id: robotFor(target),
   };
   return route.path
     .replace(/:([A-Za-z_]+)/g, (_match, name: string) => encodeURIComponent(values[name] ?? '1'))
@@ -242,10 +298,15 @@ for (const { route, checks, label } of matrix) {
         const actor = actors.get(check.principal)!;
         const client = new ApiClient(core.url, actor.credentials);
         const write = !READ_METHODS.has(route.method);
-        const reply = await client.request(route.method, urlFor(route, actor), write ? {} : undefined);
+        const reply = await client.request(
+          route.method,
+          urlFor(route, actor, check.target),
+          write ? {} : undefined,
+        );
         const denial = check.principal === 'anonymous' ? 401 : 403;
         // An `authenticated` route only promises the guard lets signed-in callers through; its
-        // handler may still refuse per object (yourself or an admin, a project's robots).
+        // handler may still refuse per object where the route names none (a listing's query, a
+        // body). Per-object rules (`self-or-system`, `robot`) are asserted both ways.
         const ok =
           check.expected === 'denied'
             ? reply.status === denial
@@ -254,7 +315,7 @@ for (const { route, checks, label } of matrix) {
               : reply.status !== 401 && reply.status !== 403;
         return ok
           ? null
-          : `${check.principal}: expected ${check.expected === 'denied' ? denial : 'neither 401 nor 403'}, ` +
+          : `${check.principal}${describeTarget(check.target)}: expected ${check.expected === 'denied' ? denial : 'neither 401 nor 403'}, ` +
               `got ${reply.status} ${reply.text.slice(0, 160)}`;
       });
       expect(results.filter((result) => result !== null)).toEqual([]);
