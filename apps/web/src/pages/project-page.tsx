@@ -1,63 +1,49 @@
-import {
-  Anchor,
-  Badge,
-  Breadcrumbs,
-  Card,
-  Code,
-  Group,
-  SimpleGrid,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Anchor, Badge, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { useClient } from '../api/client';
-import { projectQuery, projectSummaryQuery } from '../api/projects';
-import { repositoryListQuery, shortRepositoryName } from '../api/repositories';
+import { projectQuery } from '../api/projects';
 import { permissionsQuery } from '../api/session';
-import { CopyButton } from '../components/copy-button';
-import { formatDate } from '../components/format';
-import { Pager } from '../components/pager';
-import { EmptyState, ErrorState, LoadingState } from '../components/states';
-import { UsageBar } from '../components/usage-bar';
+import { ErrorState, LoadingState } from '../components/states';
+import type { ProjectContext } from './project/project-context';
 
-const PAGE_SIZE = 10;
+/** The project's sections, in tab order; `need` is the permission that makes the tab useful. */
+export const PROJECT_TABS = [
+  { path: '', key: 'summary', need: null },
+  { path: 'repositories', key: 'repositories', need: 'repository:list' },
+  { path: 'members', key: 'members', need: 'member:list' },
+  { path: 'robots', key: 'robots', need: 'robot:list' },
+  { path: 'labels', key: 'labels', need: 'label:list' },
+  { path: 'logs', key: 'logs', need: 'log:list' },
+  { path: 'configuration', key: 'configuration', need: 'configuration:read' },
+] as const;
 
+const TABS_ID = 'project-tabs';
+
+/** A project's header and tabs; the selected tab renders below from the nested route. */
 export function ProjectPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const client = useClient();
+  const navigate = useNavigate();
+  const location = useLocation();
   const { projectId = '' } = useParams();
   const project = useQuery(projectQuery(client, projectId));
-  const summary = useQuery(projectSummaryQuery(client, projectId));
   const permissions = useQuery(permissionsQuery(client, `/project/${projectId}`));
-  const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
-  const [name] = useDebouncedValue(search.trim(), 250);
-  const projectName = project.data?.name ?? '';
-  const repositories = useQuery({
-    ...repositoryListQuery(client, projectName, { page, pageSize: PAGE_SIZE, name }),
-    enabled: projectName !== '',
-  });
 
-  if (project.isPending) return <LoadingState />;
+  if (project.isPending || permissions.isPending) return <LoadingState />;
   if (project.isError) return <ErrorState error={project.error} onRetry={() => void project.refetch()} />;
+  if (permissions.isError)
+    return <ErrorState error={permissions.error} onRetry={() => void permissions.refetch()} />;
 
-  const canPush = permissions.data?.has('repository:push') ?? false;
-  const host = window.location.host;
-  const members = summary.data
-    ? (summary.data.project_admin_count ?? 0) +
-      (summary.data.maintainer_count ?? 0) +
-      (summary.data.developer_count ?? 0) +
-      (summary.data.guest_count ?? 0) +
-      (summary.data.limited_guest_count ?? 0)
-    : null;
+  const base = `/projects/${projectId}`;
+  const section = location.pathname.slice(base.length).split('/').filter(Boolean)[0] ?? '';
+  // Mantine tabs need a non-empty value, so tabs are told apart by key, not by path.
+  const current = PROJECT_TABS.find((tab) => tab.path === section)?.key ?? null;
+  const tabs = PROJECT_TABS.filter((tab) => tab.need === null || permissions.data.has(tab.need));
+  const projectName = project.data.name ?? '';
   const isPublic = project.data.metadata?.public === 'true';
+  const context: ProjectContext = { projectId, project: project.data, permissions: permissions.data };
 
   return (
     <Stack>
@@ -75,101 +61,31 @@ export function ProjectPage() {
           {isPublic ? t('projects.public') : t('projects.private')}
         </Badge>
       </Group>
-      <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <Card withBorder>
-          <Text size="sm" c="dimmed">
-            {t('project.repositoryCount')}
-          </Text>
-          <Text size="xl" fw={700} data-testid="summary-repositories">
-            {summary.data?.repo_count ?? '—'}
-          </Text>
-        </Card>
-        <Card withBorder>
-          <Text size="sm" c="dimmed">
-            {t('project.members')}
-          </Text>
-          <Text size="xl" fw={700}>
-            {members ?? '—'}
-          </Text>
-        </Card>
-        <Card withBorder>
-          <Text size="sm" c="dimmed" mb={4}>
-            {t('project.quotaUsed')}
-          </Text>
-          {summary.data?.quota ? (
-            <UsageBar
-              label={t('project.quotaUsed')}
-              used={summary.data.quota.used?.storage ?? 0}
-              limit={summary.data.quota.hard?.storage ?? -1}
-            />
-          ) : (
-            <Text>—</Text>
-          )}
-        </Card>
-      </SimpleGrid>
-      {canPush && (
-        <Group gap="xs" data-testid="push-hint">
-          <Text size="sm">{t('project.pushHint')}:</Text>
-          <Code>{`docker push ${host}/${projectName}/REPOSITORY[:TAG]`}</Code>
-          <CopyButton
-            value={`docker push ${host}/${projectName}/REPOSITORY[:TAG]`}
-            label={t('project.pushHint')}
-          />
-        </Group>
-      )}
-      <Group justify="space-between">
-        <Title order={2} size="h3">
-          {t('project.repositories')}
-        </Title>
-        <TextInput
-          aria-label={t('common.search')}
-          placeholder={t('project.searchPlaceholder')}
-          value={search}
-          onChange={(event) => {
-            setSearch(event.currentTarget.value);
-            setPage(1);
-          }}
-          w={260}
-        />
-      </Group>
-      {repositories.isPending ? (
-        <LoadingState />
-      ) : repositories.isError ? (
-        <ErrorState error={repositories.error} onRetry={() => void repositories.refetch()} />
-      ) : repositories.data.items.length === 0 ? (
-        <EmptyState>{t('project.emptyRepositories')}</EmptyState>
-      ) : (
-        <>
-          <Table striped highlightOnHover aria-label={t('project.repositories')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('project.name')}</Table.Th>
-                <Table.Th>{t('project.artifacts')}</Table.Th>
-                <Table.Th>{t('project.pulls')}</Table.Th>
-                <Table.Th>{t('project.updated')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {repositories.data.items.map((repository) => {
-                const short = shortRepositoryName(projectName, repository.name ?? '');
-                return (
-                  <Table.Tr key={repository.id ?? repository.name}>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/projects/${projectId}/repositories/${short}`}>
-                        {repository.name}
-                      </Anchor>
-                    </Table.Td>
-                    <Table.Td>{repository.artifact_count ?? 0}</Table.Td>
-                    <Table.Td>{repository.pull_count ?? 0}</Table.Td>
-                    <Table.Td>{formatDate(repository.update_time, i18n.language)}</Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={repositories.data.total} onChange={setPage} />
-        </>
-      )}
+      <Tabs
+        id={TABS_ID}
+        value={current}
+        onChange={(value) => {
+          const path = PROJECT_TABS.find((tab) => tab.key === value)?.path;
+          if (path !== undefined) void navigate(path ? `${base}/${path}` : base);
+        }}
+        keepMounted={false}
+      >
+        <Tabs.List aria-label={t('projectTabs.label')}>
+          {tabs.map((tab) => (
+            <Tabs.Tab key={tab.key} value={tab.key} data-testid={`tab-${tab.key}`}>
+              {t(`projectTabs.${tab.key}`)}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      {/* The routed tab is the panel the selected tab controls (Mantine's id scheme). */}
+      <div
+        role="tabpanel"
+        id={current ? `${TABS_ID}-panel-${current}` : undefined}
+        aria-labelledby={current ? `${TABS_ID}-tab-${current}` : undefined}
+      >
+        <Outlet context={context} />
+      </div>
     </Stack>
   );
 }

@@ -1,0 +1,229 @@
+/**
+ * A project's pages in a real browser (Debian's Chromium through playwright-core) against a real
+ * core: as admin, add a member with a role through the Members tab, create a robot account through
+ * the Robot accounts tab and copy its secret from the clipboard, then prove the secret works by
+ * getting a registry token with it and pushing an image with skopeo. Finally, signed in as a guest,
+ * the push hint, "Add member" and "New robot account" are absent. Screenshots land in
+ * docs/screenshots/project-{summary,members,robots}.png.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/api-client.js';
+import { fetchToken, grantedActions } from '../support/auth-seed.js';
+import { Scratch, Skopeo, toolsAvailable } from '../support/client-tools.js';
+import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
+import { writeImageLayout } from '../support/oci-layout.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+// CI builds apps/web/dist; a helper building elsewhere points BERTH_CONSOLE_DIR at its build.
+const CONSOLE_DIR =
+  process.env.BERTH_CONSOLE_DIR ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
+const CONSOLE_BUILT = existsSync(`${CONSOLE_DIR}/index.html`);
+const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
+const available = existsSync(CHROMIUM) && toolsAvailable('skopeo') && CONSOLE_BUILT;
+
+const suffix = Date.now().toString(36);
+const PROJECT = `team-${suffix}`;
+const DEVELOPER = `dev-${suffix}`;
+const GUEST = `guest-${suffix}`;
+const USER_PASSWORD = 'Passw0rd-Console';
+const ROBOT = 'ci';
+
+let core: CoreProcess;
+let browser: Browser;
+let page: Page;
+let scratch: Scratch;
+let admin: ApiClient;
+let projectId: number;
+let robotName = '';
+let robotSecret = '';
+
+async function screenshot(name: string): Promise<void> {
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+async function signIn(username: string, password: string): Promise<void> {
+  await page.goto(`${core.url}/sign-in`);
+  await page.getByLabel('Username').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Projects' }).waitFor();
+}
+
+async function createUser(username: string): Promise<void> {
+  const reply = await admin.post('/users', {
+    username,
+    email: `${username}@example.com`,
+    realname: username,
+    password: USER_PASSWORD,
+  });
+  expect(reply.status).toBe(201);
+}
+
+describe.skipIf(!available)('console: a project’s pages (Chromium)', () => {
+  beforeAll(async () => {
+    await mkdir(SCREENSHOTS, { recursive: true });
+    core = await startCore({ env: { BERTH_CONSOLE_DIR: CONSOLE_DIR } });
+    scratch = await Scratch.create('console-project');
+    admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
+    const created = await admin.post('/projects', {
+      project_name: PROJECT,
+      metadata: { public: 'false' },
+      storage_limit: 2 * 1024 ** 3,
+    });
+    expect(created.status).toBe(201);
+    projectId = Number(created.headers.get('location')?.split('/').pop());
+    expect(projectId).toBeGreaterThan(0);
+    await createUser(DEVELOPER);
+    await createUser(GUEST);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: 'light',
+      locale: 'en-US',
+      permissions: ['clipboard-read', 'clipboard-write'],
+    });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await scratch?.cleanup();
+    await core?.stop();
+  });
+
+  it('signs in as admin and opens the project on its summary with a push hint', async () => {
+    await signIn('admin', ADMIN_PASSWORD);
+    await page.goto(`${core.url}/projects/${projectId}`);
+    await page.getByRole('heading', { name: PROJECT }).waitFor();
+    await page.getByRole('tab', { name: 'Summary', selected: true }).waitFor();
+    await page.getByTestId('push-hint').waitFor();
+    expect(await page.getByTestId('summary-access').innerText()).toBe('Private');
+  });
+
+  it('adds a member with a role through the Members tab', async () => {
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.waitForURL(`**/projects/${projectId}/members`);
+    await page.getByRole('button', { name: 'Add member' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Add a member' });
+    await dialog.getByRole('combobox', { name: 'User' }).fill(DEVELOPER.slice(0, 6));
+    await page.getByRole('option', { name: DEVELOPER }).click();
+    await dialog.getByRole('combobox', { name: 'Role' }).click();
+    await page.getByRole('option', { name: 'Developer' }).click();
+    await dialog.getByRole('button', { name: 'Add' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByTestId('member-row').filter({ hasText: DEVELOPER });
+    await row.waitFor();
+    expect(await row.getByRole('combobox', { name: `Role of ${DEVELOPER}` }).inputValue()).toBe('Developer');
+
+    // The server holds what the page shows.
+    const members = await admin.get(`/projects/${projectId}/members?entityname=${DEVELOPER}`);
+    expect(members.body).toEqual([expect.objectContaining({ entity_name: DEVELOPER, role_id: 2 })]);
+    // The guest is added through the API; the UI path is the one above.
+    const guest = await admin.post(`/projects/${projectId}/members`, {
+      role_id: 3,
+      member_user: { username: GUEST },
+    });
+    expect(guest.status).toBe(201);
+    await page.reload();
+    await page.getByTestId('member-row').filter({ hasText: GUEST }).waitFor();
+    await screenshot('project-members');
+  });
+
+  it('creates a robot account and copies its secret, shown once', async () => {
+    await page.getByRole('tab', { name: 'Robot accounts' }).click();
+    await page.waitForURL(`**/projects/${projectId}/robots`);
+    await page.getByRole('button', { name: 'New robot account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New robot account' });
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(ROBOT);
+    await dialog.getByRole('textbox', { name: 'Expires after (days)' }).fill('30');
+    await dialog.getByRole('textbox', { name: 'Description' }).fill('CI pushes nightly builds');
+    await dialog.getByRole('button', { name: 'Push and pull' }).click();
+    expect(await dialog.getByRole('checkbox', { name: 'Push Repository' }).isChecked()).toBe(true);
+    await dialog.getByRole('button', { name: 'Create' }).click();
+
+    const secretDialog = page.getByRole('dialog', { name: /^Secret of / });
+    await secretDialog.waitFor();
+    robotName = await secretDialog.getByRole('textbox', { name: 'Robot name' }).inputValue();
+    expect(robotName).toBe(`robot$${PROJECT}+${ROBOT}`);
+    const copy = secretDialog.getByRole('button', { name: 'Copy the secret' });
+    await copy.click();
+    await copy.getByText('Copied').waitFor();
+    robotSecret = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(robotSecret).toBe(await secretDialog.getByTestId('robot-secret').inputValue());
+    expect(robotSecret.length).toBeGreaterThanOrEqual(16);
+
+    await secretDialog.getByRole('button', { name: 'I have copied the secret' }).click();
+    await secretDialog.waitFor({ state: 'hidden' });
+    const row = page.getByTestId('robot-row').filter({ hasText: robotName });
+    await row.waitFor();
+    // Badges are upper-cased by CSS; the text itself says "Enabled".
+    await row.getByText('Enabled', { exact: true }).waitFor();
+    expect(await row.innerText()).toContain('7 permissions');
+    // Shown once: nowhere on the page any more.
+    expect(await page.locator('body').innerText()).not.toContain(robotSecret);
+    // The modal fades out after it is hidden to assistive technology; wait until it is unmounted.
+    await page.locator('.mantine-Modal-root').waitFor({ state: 'detached' });
+    await screenshot('project-robots');
+  });
+
+  it('the copied secret works: a registry token with push, and a push with skopeo', async () => {
+    const repository = `${PROJECT}/nightly`;
+    const reply = await fetchToken(core.url, { username: robotName, password: robotSecret }, [
+      `repository:${repository}:pull,push`,
+    ]);
+    expect(reply.status).toBe(200);
+    expect(grantedActions(reply, 'repository', repository)?.sort()).toEqual(['pull', 'push']);
+
+    const layout = scratch.path('layout');
+    await writeImageLayout(layout, 'v1', { layers: 1 });
+    const host = new URL(core.url).host;
+    const skopeo = await Skopeo.create({ host, credentials: null }, scratch);
+    await skopeo.copy(`oci:${layout}:v1`, skopeo.ref(`${repository}:v1`), [
+      `--dest-creds=${robotName}:${robotSecret}`,
+    ]);
+
+    await page.getByRole('tab', { name: 'Summary' }).click();
+    await page.getByRole('link', { name: repository }).waitFor();
+    expect(await page.getByTestId('summary-repositories').innerText()).toBe('1');
+    await page.getByTestId('summary-members').getByText('Developer').waitFor();
+    await screenshot('project-summary');
+  });
+
+  it('shows a guest no push hint, no "Add member" and no "New robot account"', async () => {
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('sign-out').click();
+    await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor();
+    await signIn(GUEST, USER_PASSWORD);
+    await page.goto(`${core.url}/projects/${projectId}`);
+    await page.getByRole('heading', { name: PROJECT }).waitFor();
+    await page.getByTestId('summary-repositories').waitFor();
+    expect(await page.getByTestId('push-hint').count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Members' }).click();
+    await page.getByTestId('member-row').filter({ hasText: DEVELOPER }).waitFor();
+    expect(await page.getByRole('button', { name: 'Add member' }).count()).toBe(0);
+    expect(await page.getByRole('combobox', { name: /^Role of / }).count()).toBe(0);
+
+    await page.getByRole('tab', { name: 'Robot accounts' }).click();
+    await page.getByTestId('robot-row').filter({ hasText: robotName }).waitFor();
+    expect(await page.getByRole('button', { name: 'New robot account' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: `Delete ${robotName}` }).count()).toBe(0);
+  });
+});
