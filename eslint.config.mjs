@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import pluginQuery from '@tanstack/eslint-plugin-query';
 import tseslint from 'typescript-eslint';
 
 // Dependency directions (docs/ARCHITECTURE.md): a wrong arrow fails lint.
@@ -40,6 +41,12 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  // The console's queries (strict preset, as docs/ARCHITECTURE.md asks): keys that hold every input,
+  // stable clients, options in the order the types infer from, queryOptions factories over inline options.
+  ...pluginQuery.configs['flat/recommended-strict'].map((config) => ({
+    ...config,
+    files: ['apps/web/**/*.{ts,tsx}'],
+  })),
   {
     files: ['packages/distribution/**/*.ts'],
     rules: {

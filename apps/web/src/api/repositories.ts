@@ -16,9 +16,18 @@ export const repositoryKeys = {
 
 export const artifactKeys = {
   all: ['artifacts'] as const,
-  lists: (project: string, repository: string) => [...artifactKeys.all, project, repository, 'list'] as const,
+  /** Everything cached about one repository's artifacts: what a delete in it may change. */
+  repository: (project: string, repository: string) => [...artifactKeys.all, project, repository] as const,
+  lists: (project: string, repository: string) =>
+    [...artifactKeys.repository(project, repository), 'list'] as const,
   list: (project: string, repository: string, params: PageParams) =>
     [...artifactKeys.lists(project, repository), params] as const,
+  detail: (project: string, repository: string, reference: string) =>
+    [...artifactKeys.repository(project, repository), 'detail', reference] as const,
+  accessories: (project: string, repository: string, reference: string, params: PageParams) =>
+    [...artifactKeys.detail(project, repository, reference), 'accessories', params] as const,
+  buildHistory: (project: string, repository: string, reference: string) =>
+    [...artifactKeys.detail(project, repository, reference), 'build-history'] as const,
 };
 
 /** Strips the project from a repository's full name (`library/a/b` → `a/b`). */
@@ -63,7 +72,13 @@ export const artifactListQuery = (
         {
           params: {
             path: { project_name: project, repository_name: repositoryParam(repository) },
-            query: { page: params.page, page_size: params.pageSize, with_tag: true },
+            query: {
+              page: params.page,
+              page_size: params.pageSize,
+              with_tag: true,
+              with_label: true,
+              with_accessory: true,
+            },
           },
         },
       );

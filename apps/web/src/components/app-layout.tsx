@@ -9,13 +9,22 @@ import {
   UnstyledButton,
   useMantineColorScheme,
 } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useNavigate } from 'react-router';
-import { useSignOut } from '../api/session';
+import { useClient } from '../api/client';
+import { currentUserQuery, useSignOut } from '../api/session';
 import { LANGUAGES } from '../i18n';
+import { ChangePasswordDialog } from '../pages/account/change-password-dialog';
+import { CliSecretDialog } from '../pages/account/cli-secret-dialog';
 
 export function AppLayout({ username }: { username: string }) {
   const { t } = useTranslation();
+  const client = useClient();
+  const user = useQuery(currentUserQuery(client));
+  // Only a hint: the administration routes and the API check the role themselves.
+  const sysadmin = user.data?.sysadmin_flag ?? false;
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header>
@@ -27,6 +36,11 @@ export function AppLayout({ username }: { username: string }) {
             <Anchor component={Link} to="/projects" size="sm">
               {t('menu.projects')}
             </Anchor>
+            {sysadmin && (
+              <Anchor component={Link} to="/admin" size="sm" data-testid="nav-admin">
+                {t('admin.menu')}
+              </Anchor>
+            )}
           </Group>
           <Group gap="xs">
             <ThemeToggle />
@@ -61,44 +75,68 @@ function ThemeToggle() {
 export function UserMenu({ username }: { username: string }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
+  const client = useClient();
+  const user = useQuery(currentUserQuery(client));
   const signOut = useSignOut();
+  const [dialog, setDialog] = useState<'password' | 'cli-secret' | null>(null);
+  const userId = user.data?.user_id;
   return (
-    <Menu position="bottom-end" withArrow>
-      <Menu.Target>
-        <UnstyledButton aria-label={t('menu.userMenu', { name: username })} data-testid="user-menu">
-          <Group gap={6}>
-            <Avatar size="sm" radius="xl" color="blue">
-              {username.slice(0, 1).toUpperCase()}
-            </Avatar>
-            <Text size="sm">{username}</Text>
-          </Group>
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>{t('menu.signedInAs', { name: username })}</Menu.Label>
-        <Menu.Divider />
-        <Menu.Label>{t('menu.language')}</Menu.Label>
-        {LANGUAGES.map((language) => (
+    <>
+      <Menu position="bottom-end" withArrow>
+        <Menu.Target>
+          <UnstyledButton aria-label={t('menu.userMenu', { name: username })} data-testid="user-menu">
+            <Group gap={6}>
+              <Avatar size="sm" radius="xl" color="blue">
+                {username.slice(0, 1).toUpperCase()}
+              </Avatar>
+              <Text size="sm">{username}</Text>
+            </Group>
+          </UnstyledButton>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Label>{t('menu.signedInAs', { name: username })}</Menu.Label>
+          {userId !== undefined && (
+            <>
+              <Menu.Item onClick={() => setDialog('password')} data-testid="change-password">
+                {t('account.changePassword')}
+              </Menu.Item>
+              <Menu.Item onClick={() => setDialog('cli-secret')} data-testid="cli-secret">
+                {t('account.cliSecret')}
+              </Menu.Item>
+            </>
+          )}
+          <Menu.Divider />
+          <Menu.Label>{t('menu.language')}</Menu.Label>
+          {LANGUAGES.map((language) => (
+            <Menu.Item
+              key={language.code}
+              onClick={() => void i18n.changeLanguage(language.code)}
+              aria-current={i18n.language === language.code ? 'true' : undefined}
+              lang={language.code}
+              data-testid={`language-${language.code}`}
+            >
+              {i18n.language === language.code ? '✓ ' : ''}
+              {language.label}
+            </Menu.Item>
+          ))}
+          <Menu.Divider />
           <Menu.Item
-            key={language.code}
-            onClick={() => void i18n.changeLanguage(language.code)}
-            aria-current={i18n.language === language.code ? 'true' : undefined}
-            lang={language.code}
-            data-testid={`language-${language.code}`}
+            color="red"
+            data-testid="sign-out"
+            onClick={() => signOut.mutate(undefined, { onSuccess: () => void navigate('/sign-in') })}
           >
-            {i18n.language === language.code ? '✓ ' : ''}
-            {language.label}
+            {t('menu.signOut')}
           </Menu.Item>
-        ))}
-        <Menu.Divider />
-        <Menu.Item
-          color="red"
-          data-testid="sign-out"
-          onClick={() => signOut.mutate(undefined, { onSuccess: () => void navigate('/sign-in') })}
-        >
-          {t('menu.signOut')}
-        </Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+        </Menu.Dropdown>
+      </Menu>
+      {userId !== undefined && (
+        <ChangePasswordDialog
+          opened={dialog === 'password'}
+          userId={userId}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      <CliSecretDialog opened={dialog === 'cli-secret'} onClose={() => setDialog(null)} />
+    </>
   );
 }

@@ -1,6 +1,7 @@
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../test/render';
+import { parseRepositorySplat } from './artifact/artifact-paths';
 import { ArtifactTable, pullCommand } from './repository-page';
 
 const artifact = {
@@ -15,7 +16,13 @@ const artifact = {
 describe(ArtifactTable.name, () => {
   it('shows digest, tags, size and a labelled copy button', () => {
     renderWithProviders(
-      <ArtifactTable artifacts={[artifact]} project="demo" repository="tools/hello" host="reg.test" />,
+      <ArtifactTable
+        artifacts={[artifact]}
+        projectId={7}
+        project="demo"
+        repository="tools/hello"
+        host="reg.test"
+      />,
       () => new Response(null, { status: 404 }),
     );
     expect(screen.getByText('sha256:0ce444f6c346')).toBeInTheDocument();
@@ -30,6 +37,7 @@ describe(ArtifactTable.name, () => {
     renderWithProviders(
       <ArtifactTable
         artifacts={[{ ...artifact, tags: [] }]}
+        projectId={7}
         project="demo"
         repository="hello"
         host="reg.test"
@@ -39,6 +47,48 @@ describe(ArtifactTable.name, () => {
     );
     expect(screen.getByRole('columnheader', { name: '摘要' })).toBeInTheDocument();
     expect(screen.getByText('无标签')).toBeInTheDocument();
+  });
+});
+
+describe('ArtifactTable rows', () => {
+  it('link to the details and show type, labels, accessories and platforms', () => {
+    const index = {
+      ...artifact,
+      manifest_media_type: 'application/vnd.oci.image.index.v1+json',
+      references: [{ child_digest: 'sha256:aa' }, { child_digest: 'sha256:bb' }],
+      labels: [{ id: 3, name: 'release', color: '#00aa00' }],
+      accessories: [{ digest: 'sha256:cc', type: 'signature.cosign' }],
+    };
+    renderWithProviders(
+      <ArtifactTable
+        artifacts={[index]}
+        projectId={7}
+        project="demo"
+        repository="tools/hello"
+        host="reg.test"
+      />,
+      () => new Response(null, { status: 404 }),
+    );
+    expect(screen.getByRole('link', { name: 'Open artifact v1.0' })).toHaveAttribute(
+      'href',
+      `/projects/7/repositories/tools/hello/-/artifacts/${artifact.digest}`,
+    );
+    expect(screen.getByRole('img', { name: 'Type: Index' })).toBeInTheDocument();
+    expect(screen.getByText('2 platforms')).toBeInTheDocument();
+    expect(screen.getByText('release')).toBeInTheDocument();
+    expect(screen.getByText('1 accessory')).toBeInTheDocument();
+  });
+});
+
+describe(parseRepositorySplat.name, () => {
+  it('splits a repository path from an artifact reference', () => {
+    expect(parseRepositorySplat('a/b')).toEqual({ repository: 'a/b', reference: null });
+    expect(parseRepositorySplat('a/b/-/artifacts/sha256:00')).toEqual({
+      repository: 'a/b',
+      reference: 'sha256:00',
+    });
+    // A repository may well be called "artifacts": only the "-" segment marks the split.
+    expect(parseRepositorySplat('x/artifacts/y')).toEqual({ repository: 'x/artifacts/y', reference: null });
   });
 });
 

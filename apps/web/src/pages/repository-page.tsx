@@ -1,9 +1,9 @@
 import type { Schema } from '@berth/api-client';
-import { Anchor, Badge, Breadcrumbs, Code, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Group, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useParams } from 'react-router';
+import { Link, useNavigate } from 'react-router';
 import { useClient } from '../api/client';
 import { projectQuery } from '../api/projects';
 import { artifactListQuery } from '../api/repositories';
@@ -11,6 +11,9 @@ import { CopyButton } from '../components/copy-button';
 import { formatBytes, formatDate, shortDigest } from '../components/format';
 import { Pager } from '../components/pager';
 import { EmptyState, ErrorState, LoadingState } from '../components/states';
+import { artifactPath, isIndex } from './artifact/artifact-paths';
+import { ArtifactTypeIcon } from './artifact/artifact-type-icon';
+import { LabelBadge } from './artifact/label-badge';
 
 const PAGE_SIZE = 15;
 
@@ -26,12 +29,14 @@ export function pullCommand(
   return `docker pull ${host}/${project}/${repository}${reference}`;
 }
 
-export function RepositoryPage() {
+/** Whether a time the API sends is a real one (Harbor sends year 1 for "never"). */
+export function isSet(time: string | undefined): time is string {
+  return !!time && new Date(time).getFullYear() > 1970;
+}
+
+export function RepositoryPage({ projectId, repository }: { projectId: string; repository: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const params = useParams();
-  const projectId = params.projectId ?? '';
-  const repository = params['*'] ?? '';
   const project = useQuery(projectQuery(client, projectId));
   const projectName = project.data?.name ?? '';
   const [page, setPage] = useState(1);
@@ -69,6 +74,7 @@ export function RepositoryPage() {
         <>
           <ArtifactTable
             artifacts={artifacts.data.items}
+            projectId={projectId}
             project={projectName}
             repository={repository}
             host={window.location.host}
@@ -82,70 +88,121 @@ export function RepositoryPage() {
 
 export function ArtifactTable({
   artifacts,
+  projectId,
   project,
   repository,
   host,
 }: {
   artifacts: Schema<'Artifact'>[];
+  projectId: string | number;
   project: string;
   repository: string;
   host: string;
 }) {
   const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
   return (
-    <Table striped highlightOnHover aria-label={t('artifacts.title')}>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th>{t('artifacts.digest')}</Table.Th>
-          <Table.Th>{t('artifacts.type')}</Table.Th>
-          <Table.Th>{t('artifacts.tags')}</Table.Th>
-          <Table.Th>{t('artifacts.size')}</Table.Th>
-          <Table.Th>{t('artifacts.pushed')}</Table.Th>
-          <Table.Th>{t('artifacts.pulled')}</Table.Th>
-          <Table.Th>{t('artifacts.pullCommand')}</Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-      <Table.Tbody>
-        {artifacts.map((artifact) => {
-          const command = pullCommand(host, project, repository, artifact);
-          const reference = artifact.tags?.[0]?.name ?? shortDigest(artifact.digest);
-          return (
-            <Table.Tr key={artifact.digest} data-testid="artifact-row">
-              <Table.Td>
-                <Tooltip label={artifact.digest} withArrow>
-                  <Code>{shortDigest(artifact.digest)}</Code>
-                </Tooltip>
-              </Table.Td>
-              <Table.Td>{artifact.type ?? '—'}</Table.Td>
-              <Table.Td>
-                <Group gap={4}>
-                  {artifact.tags && artifact.tags.length > 0 ? (
-                    artifact.tags.map((tag) => (
-                      <Badge key={tag.name} variant="outline" tt="none">
-                        {tag.name}
+    <Table.ScrollContainer minWidth={900}>
+      <Table striped highlightOnHover aria-label={t('artifacts.title')}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('artifacts.type')}</Table.Th>
+            <Table.Th>{t('artifacts.digest')}</Table.Th>
+            <Table.Th>{t('artifacts.tags')}</Table.Th>
+            <Table.Th>{t('artifacts.size')}</Table.Th>
+            <Table.Th>{t('artifact.labels')}</Table.Th>
+            <Table.Th>{t('artifact.accessories')}</Table.Th>
+            <Table.Th>{t('artifacts.pushed')}</Table.Th>
+            <Table.Th>{t('artifacts.pulled')}</Table.Th>
+            <Table.Th>{t('artifacts.pullCommand')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {artifacts.map((artifact) => {
+            const command = pullCommand(host, project, repository, artifact);
+            const reference = artifact.tags?.[0]?.name ?? shortDigest(artifact.digest);
+            const to = artifactPath(projectId, repository, artifact.digest ?? '');
+            const accessories = artifact.accessories?.length ?? 0;
+            return (
+              <Table.Tr
+                key={artifact.digest}
+                data-testid="artifact-row"
+                style={{ cursor: 'pointer' }}
+                // The digest link is the keyboard path; a click anywhere else on the row goes there too.
+                onClick={(event) => {
+                  if ((event.target as HTMLElement).closest('a, button')) return;
+                  void navigate(to);
+                }}
+              >
+                <Table.Td>
+                  <ArtifactTypeIcon artifact={artifact} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={6} wrap="nowrap">
+                    <Tooltip label={artifact.digest} withArrow>
+                      <Anchor
+                        component={Link}
+                        to={to}
+                        ff="monospace"
+                        size="sm"
+                        aria-label={t('artifact.open', { reference })}
+                      >
+                        {shortDigest(artifact.digest)}
+                      </Anchor>
+                    </Tooltip>
+                    {isIndex(artifact) && (
+                      <Badge size="xs" variant="light" color="grape" tt="none">
+                        {t('artifact.children', { count: artifact.references?.length ?? 0 })}
                       </Badge>
-                    ))
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {artifact.tags && artifact.tags.length > 0 ? (
+                      artifact.tags.map((tag) => (
+                        <Badge key={tag.name} variant="outline" tt="none">
+                          {tag.name}
+                        </Badge>
+                      ))
+                    ) : (
+                      <Text size="sm" c="dimmed">
+                        {t('artifacts.noTags')}
+                      </Text>
+                    )}
+                  </Group>
+                </Table.Td>
+                <Table.Td>{formatBytes(artifact.size)}</Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {(artifact.labels ?? []).map((label) => (
+                      <LabelBadge key={label.id} label={label} />
+                    ))}
+                  </Group>
+                </Table.Td>
+                <Table.Td>
+                  {accessories > 0 ? (
+                    <Text size="sm">{t('artifact.accessoryCount', { count: accessories })}</Text>
                   ) : (
                     <Text size="sm" c="dimmed">
-                      {t('artifacts.noTags')}
+                      —
                     </Text>
                   )}
-                </Group>
-              </Table.Td>
-              <Table.Td>{formatBytes(artifact.size)}</Table.Td>
-              <Table.Td>{formatDate(artifact.push_time, i18n.language)}</Table.Td>
-              <Table.Td>
-                {artifact.pull_time && new Date(artifact.pull_time).getFullYear() > 1970
-                  ? formatDate(artifact.pull_time, i18n.language)
-                  : t('artifacts.never')}
-              </Table.Td>
-              <Table.Td>
-                <CopyButton value={command} label={t('artifacts.copyPull', { reference })} />
-              </Table.Td>
-            </Table.Tr>
-          );
-        })}
-      </Table.Tbody>
-    </Table>
+                </Table.Td>
+                <Table.Td>{formatDate(artifact.push_time, i18n.language)}</Table.Td>
+                <Table.Td>
+                  {isSet(artifact.pull_time)
+                    ? formatDate(artifact.pull_time, i18n.language)
+                    : t('artifacts.never')}
+                </Table.Td>
+                <Table.Td>
+                  <CopyButton value={command} label={t('artifacts.copyPull', { reference })} />
+                </Table.Td>
+              </Table.Tr>
+            );
+          })}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
   );
 }

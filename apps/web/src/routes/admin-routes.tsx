@@ -1,4 +1,24 @@
-import type { RouteObject } from 'react-router';
+import { Navigate, type RouteObject } from 'react-router';
+import { AdminLayout } from '../pages/admin/admin-layout';
+import { AuditLogPage } from '../pages/admin/audit-log-page';
+import { ConfigurationPage } from '../pages/admin/configuration-page';
+import { UsersPage } from '../pages/admin/users-page';
 
-/** The administration pages, below the signed-in layout. */
-export const adminRoutes: RouteObject[] = [];
+/** The administration pages, below the signed-in layout; the layout turns non-administrators away. */
+export const adminRoutes: RouteObject[] = [
+  {
+    path: 'admin',
+    element: <AdminLayout />,
+    children: [
+      { index: true, element: <Navigate to="users" replace /> },
+      { path: 'users', element: <UsersPage /> },
+      { path: 'audit-logs', element: <AuditLogPage /> },
+      { path: 'configuration', element: <ConfigurationPage /> },
+      // The charts (recharts) load only when someone opens this page.
+      {
+        path: 'system',
+        lazy: async () => ({ Component: (await import('../pages/admin/system-page')).SystemPage }),
+      },
+    ],
+  },
+];

@@ -1,0 +1,55 @@
+import { Alert, Stack, Tabs, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { useClient } from '../../api/client';
+import { currentUserQuery } from '../../api/session';
+import { LoadingState } from '../../components/states';
+
+export const ADMIN_SECTIONS = ['users', 'audit-logs', 'configuration', 'system'] as const;
+type Section = (typeof ADMIN_SECTIONS)[number];
+
+const LABELS: Record<Section, string> = {
+  users: 'admin.users',
+  'audit-logs': 'admin.auditLog',
+  configuration: 'admin.configuration',
+  system: 'admin.system',
+};
+
+/**
+ * The administration area: only system administrators get past it (the API refuses everyone else
+ * anyway; this only spares them a page of errors).
+ */
+export function AdminLayout() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const user = useQuery(currentUserQuery(client));
+  const location = useLocation();
+  const navigate = useNavigate();
+  if (user.isPending) return <LoadingState />;
+  if (!user.data?.sysadmin_flag) {
+    return (
+      <Alert color="yellow" role="alert" title={t('admin.title')}>
+        {t('admin.forbidden')}
+      </Alert>
+    );
+  }
+  const section = ADMIN_SECTIONS.find((name) => location.pathname.startsWith(`/admin/${name}`)) ?? 'users';
+  return (
+    <Stack>
+      <Title order={1} size="h2">
+        {t('admin.title')}
+      </Title>
+      <Tabs value={section} onChange={(value) => value && void navigate(`/admin/${value}`)}>
+        <Tabs.List aria-label={t('admin.title')}>
+          {ADMIN_SECTIONS.map((name) => (
+            <Tabs.Tab key={name} value={name}>
+              {t(LABELS[name])}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+      </Tabs>
+      <Outlet />
+    </Stack>
+  );
+}

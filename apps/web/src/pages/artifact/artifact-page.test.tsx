@@ -1,0 +1,137 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { json, renderWithProviders } from '../../test/render';
+import { ArtifactDetails } from './artifact-page';
+
+const DIGEST = 'sha256:0ce444f6c346aaaabbbbccccddddeeeeffff0000111122223333444455556666';
+// As the core sees it after one decoding: the repository's slash is still encoded once.
+const BASE = '/api/v2.0/projects/demo/repositories/tools%2Fhello/artifacts';
+
+function artifactWith(tags: string[]) {
+  return {
+    id: 1,
+    type: 'IMAGE',
+    digest: DIGEST,
+    size: 2685,
+    media_type: 'application/vnd.oci.image.config.v1+json',
+    manifest_media_type: 'application/vnd.oci.image.manifest.v1+json',
+    push_time: '2026-11-22T07:35:00Z',
+    pull_time: '0001-01-01T00:00:00Z',
+    extra_attrs: { architecture: 'amd64', os: 'linux' },
+    tags: tags.map((name, id) => ({ id, name, push_time: '2026-11-22T07:35:00Z' })),
+    labels: [],
+  };
+}
+
+/** A fake core holding one artifact whose tags can be deleted; records what the page sent. */
+function fakeCore(permissions: string[]) {
+  const tags = ['v1.0', 'latest'];
+  const sent: { method: string; path: string; csrf: string | null }[] = [];
+  const handler = (request: Request) => {
+    const url = new URL(request.url);
+    const path = decodeURIComponent(url.pathname);
+    sent.push({
+      method: request.method,
+      path,
+      csrf: request.headers.get('X-Harbor-CSRF-Token'),
+    });
+    if (path === '/api/v2.0/users/current/permissions') {
+      return json(permissions.map((p) => ({ resource: p.split(':')[0], action: p.split(':')[1] })));
+    }
+    if (path === `${BASE}/${DIGEST}` && request.method === 'GET') return json(artifactWith(tags));
+    if (path.startsWith(`${BASE}/${DIGEST}/tags/`) && request.method === 'DELETE') {
+      const name = path.split('/').pop()!;
+      tags.splice(tags.indexOf(name), 1);
+      return new Response(null, { status: 200 });
+    }
+    if (path === `${BASE}/${DIGEST}/accessories`) return json([], { headers: { 'X-Total-Count': '0' } });
+    if (path === `${BASE}/${DIGEST}/additions/build_history`) {
+      return json([{ created: '2026-11-01T00:00:00Z', created_by: '/bin/sh -c #(nop) COPY file:abc in /' }]);
+    }
+    return json({ errors: [{ code: 'NOT_FOUND', message: `no ${path}` }] }, { status: 404 });
+  };
+  return { handler, sent, tags };
+}
+
+const ref = { project: 'demo', repository: 'tools/hello', reference: DIGEST };
+
+describe(ArtifactDetails.name, () => {
+  it('shows the overview: digest, size, attributes, no vulnerability data made up', async () => {
+    const core = fakeCore([]);
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, core.handler);
+    expect(await screen.findByTestId('artifact-digest')).toHaveTextContent(DIGEST);
+    expect(screen.getByText('2.62 KiB')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'Attributes' })).toHaveTextContent('amd64');
+    expect(screen.getByText('Vulnerability scanning is not available yet.')).toBeInTheDocument();
+    // The build history tab appears once the addition answered.
+    expect(await screen.findByRole('tab', { name: 'Build history' })).toBeInTheDocument();
+  });
+
+  it('deletes a tag only after the confirmation, then shows it gone', async () => {
+    const user = userEvent.setup();
+    const core = fakeCore(['tag:create', 'tag:delete']);
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, core.handler);
+    await user.click(await screen.findByRole('tab', { name: 'Tags (2)' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete tag v1.0' }));
+
+    const dialog = await screen.findByRole('dialog', { name: 'Delete tag' });
+    expect(dialog).toHaveTextContent('Delete tag “v1.0”?');
+    // Cancelling sends nothing.
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(core.sent.some((r) => r.method === 'DELETE')).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Delete tag v1.0' }));
+    const again = await screen.findByRole('dialog', { name: 'Delete tag' });
+    await user.click(within(again).getByRole('button', { name: 'Delete tag v1.0' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
+    expect(core.sent.filter((r) => r.method === 'DELETE')).toEqual([
+      { method: 'DELETE', path: `${BASE}/${DIGEST}/tags/v1.0`, csrf: 'csrf-token' },
+    ]);
+    expect(core.tags).toEqual(['latest']);
+    // The details were read again: the tag is gone from the table.
+    await waitFor(() => expect(screen.queryByRole('row', { name: /v1\.0/ })).not.toBeInTheDocument());
+    expect(screen.getByRole('tab', { name: 'Tags (1)' })).toBeInTheDocument();
+  });
+
+  it('shows a failed delete in the dialog so the user can retry or cancel', async () => {
+    const user = userEvent.setup();
+    const core = fakeCore(['tag:delete']);
+    const failing = (request: Request) =>
+      request.method === 'DELETE'
+        ? json({ errors: [{ code: 'FORBIDDEN', message: 'tag v1.0 is immutable' }] }, { status: 403 })
+        : core.handler(request);
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, failing);
+    await user.click(await screen.findByRole('tab', { name: 'Tags (2)' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete tag v1.0' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Delete tag' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete tag v1.0' }));
+    expect(await within(dialog).findByRole('alert')).toHaveTextContent(
+      'The tag could not be deleted: tag v1.0 is immutable',
+    );
+  });
+
+  it('hides adding and deleting tags and the artifact without the permissions', async () => {
+    const user = userEvent.setup();
+    const core = fakeCore([]);
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, core.handler);
+    await user.click(await screen.findByRole('tab', { name: 'Tags (2)' }));
+    expect(await screen.findByText('latest')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Delete tag/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: /New tag/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Delete artifact' })).not.toBeInTheDocument();
+  });
+
+  it('says so when the artifact no longer exists', async () => {
+    renderWithProviders(
+      <ArtifactDetails projectId={7} artifactRef={{ ...ref, reference: 'sha256:gone' }} />,
+      fakeCore([]).handler,
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('This artifact no longer exists');
+    expect(screen.getByRole('link', { name: 'Back to demo/tools/hello' })).toHaveAttribute(
+      'href',
+      '/projects/7/repositories/tools/hello',
+    );
+  });
+});
