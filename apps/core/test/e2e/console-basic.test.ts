@@ -4,19 +4,19 @@
  * and its artifact (tag, size, pull command), switch to Chinese and back, sign out. Screenshots of
  * the main pages land in docs/screenshots/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Scratch, Skopeo, toolsAvailable } from '../support/client-tools.js';
+import { Scratch, Skopeo } from '../support/client-tools.js';
+import {
+  CONSOLE_BUILT,
+  consoleTestsAvailable,
+  launchConsoleBrowser,
+  screenshot as saveScreenshot,
+} from '../support/console-browser.js';
 import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
 import { writeImageLayout } from '../support/oci-layout.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CONSOLE_BUILT = existsSync(fileURLToPath(new URL('../../../web/dist/index.html', import.meta.url)));
-const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
-const available = existsSync(CHROMIUM) && toolsAvailable('skopeo') && CONSOLE_BUILT;
+const available = consoleTestsAvailable('skopeo');
 
 const PROJECT = `console-${Date.now().toString(36)}`;
 const REPOSITORY = 'tools/hello';
@@ -27,35 +27,13 @@ let browser: Browser;
 let page: Page;
 let scratch: Scratch;
 
-async function screenshot(name: string): Promise<void> {
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
 
 describe.skipIf(!available)('console (Chromium)', () => {
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
     core = await startCore();
     scratch = await Scratch.create('console');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: 'light',
-      locale: 'en-US',
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ browser, page } = await launchConsoleBrowser());
   });
 
   afterAll(async () => {

@@ -179,7 +179,7 @@ describe.skipIf(!available)('console: a project’s pages (Chromium)', () => {
     // Shown once: nowhere on the page any more.
     expect(await page.locator('body').innerText()).not.toContain(robotSecret);
     // The modal fades out after it is hidden to assistive technology; wait until it is unmounted.
-    await page.locator('.mantine-Modal-root').waitFor({ state: 'detached' });
+    await page.waitForFunction("!document.querySelector('.mantine-Modal-content')");
     await screenshot('project-robots');
   });
 
