@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
+import { parse } from 'yaml';
 import {
   ApiError,
   createBerthClient,
@@ -58,6 +60,57 @@ describe(createBerthClient.name, () => {
       params: { path: { project_name: 'p', repository_name: repositoryParam('a/b') } },
     });
     expect(seen[0]).toBe('http://core.test/api/v2.0/projects/p/repositories/a%252Fb/artifacts');
+  });
+});
+
+describe("Berth's extensions", () => {
+  it("add operations and schemas without redefining any of Harbor's", async () => {
+    const extensions = parse(await readFile(new URL('../berth-extensions.yaml', import.meta.url), 'utf8'));
+    const harbor = parse(
+      await readFile(
+        new URL('../../../../shared/reference/harbor-api-v2.0.swagger.yaml', import.meta.url),
+        'utf8',
+      ),
+    );
+    const generated = await readFile(new URL('./generated/harbor.ts', import.meta.url), 'utf8');
+    for (const section of ['paths', 'definitions'] as const) {
+      for (const name of Object.keys(extensions[section])) {
+        expect(harbor[section]).not.toHaveProperty([name]);
+        expect(generated).toContain(section === 'paths' ? `"${name}": {` : `${name}: {`);
+      }
+    }
+  });
+
+  it("are called like Harbor's operations", async () => {
+    const seen: Request[] = [];
+    const fetch = fakeFetch((request) => {
+      seen.push(request);
+      return new Response(request.method === 'GET' ? '[{"user_id":3,"username":"alice"}]' : null, {
+        status: request.method === 'POST' ? 201 : 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    });
+    const sut = createBerthClient({
+      baseUrl: 'http://core.test',
+      fetch: fetch as unknown as typeof globalThis.fetch,
+    });
+    const list = await sut.api.GET('/usergroups/{group_id}/members', {
+      params: { path: { group_id: 7 }, query: { page: 2, page_size: 5 } },
+    });
+    expect(list.data?.[0]?.username).toBe('alice');
+    await sut.api.POST('/usergroups/{group_id}/members', {
+      params: { path: { group_id: 7 } },
+      body: { username: 'alice' },
+    });
+    await sut.api.DELETE('/usergroups/{group_id}/members/{user_id}', {
+      params: { path: { group_id: 7, user_id: 3 } },
+    });
+    expect(seen.map((request) => `${request.method} ${request.url}`)).toEqual([
+      'GET http://core.test/api/v2.0/usergroups/7/members?page=2&page_size=5',
+      'POST http://core.test/api/v2.0/usergroups/7/members',
+      'DELETE http://core.test/api/v2.0/usergroups/7/members/3',
+    ]);
+    expect(await seen[1]!.json()).toEqual({ username: 'alice' });
   });
 });
 

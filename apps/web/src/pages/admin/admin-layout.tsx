@@ -6,11 +6,24 @@ import { useClient } from '../../api/client';
 import { currentUserQuery } from '../../api/session';
 import { LoadingState } from '../../components/states';
 
-export const ADMIN_SECTIONS = ['users', 'audit-logs', 'configuration', 'system'] as const;
+export const ADMIN_SECTIONS = [
+  'users',
+  'groups',
+  'robots',
+  'labels',
+  'quotas',
+  'audit-logs',
+  'configuration',
+  'system',
+] as const;
 type Section = (typeof ADMIN_SECTIONS)[number];
 
 const LABELS: Record<Section, string> = {
   users: 'admin.users',
+  groups: 'adminSections.groups',
+  robots: 'adminSections.robots',
+  labels: 'adminSections.labels',
+  quotas: 'adminSections.quotas',
   'audit-logs': 'admin.auditLog',
   configuration: 'admin.configuration',
   system: 'admin.system',

@@ -3,6 +3,7 @@ import {
   Alert,
   Button,
   Card,
+  Divider,
   Group,
   NumberInput,
   Select,
@@ -18,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { useClient } from '../../api/client';
 import { configurationsQuery, useUpdateConfigurations } from '../../api/configurations';
 import { ErrorState, LoadingState } from '../../components/states';
+import { CveAllowlistEditor } from './cve-allowlist-editor';
 
 const ROBOT_PREFIX = /^[^\s:/,+]{1,30}$/;
 const UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;
@@ -54,16 +56,24 @@ export function ConfigurationPage() {
   const config = useQuery(configurationsQuery(client));
   // Kept here: the form below starts afresh after a save, the message stays.
   const [saved, setSaved] = useState(false);
-  if (config.isPending) return <LoadingState />;
-  if (config.isError) return <ErrorState error={config.error} onRetry={() => void config.refetch()} />;
-  // Keyed by the answer, so a saved configuration re-initialises the form from what the core stored.
   return (
-    <ConfigurationForm
-      key={config.dataUpdatedAt}
-      config={config.data}
-      saved={saved}
-      onSavedChange={setSaved}
-    />
+    <Stack gap="xl">
+      {config.isPending ? (
+        <LoadingState />
+      ) : config.isError ? (
+        <ErrorState error={config.error} onRetry={() => void config.refetch()} />
+      ) : (
+        // Keyed by the answer, so a saved configuration re-initialises the form from what the core stored.
+        <ConfigurationForm
+          key={config.dataUpdatedAt}
+          config={config.data}
+          saved={saved}
+          onSavedChange={setSaved}
+        />
+      )}
+      <Divider />
+      <CveAllowlistEditor />
+    </Stack>
   );
 }
 

@@ -4,9 +4,36 @@ import { describe, expect, it, vi } from 'vitest';
 import { robotKeys } from '../../api/robots';
 import { json, renderWithProviders } from '../../test/render';
 import { RobotAccounts } from './robot-accounts';
-import { PROJECT_ROBOT_PERMISSIONS } from './robot-permissions';
+import { pickOption } from './test-context';
 
 const SCOPE = { level: 'project', projectId: 7, projectName: 'demo' } as const;
+
+/** What `GET /permissions` answers a system administrator (a part of the core's table). */
+const GRANTABLE = {
+  system: [
+    ['project', 'create'],
+    ['project', 'list'],
+    ['repository', 'read'],
+    ['audit-log', 'list'],
+  ],
+  project: [
+    ['repository', 'list'],
+    ['repository', 'pull'],
+    ['repository', 'push'],
+    ['repository', 'delete'],
+    ['artifact', 'read'],
+    ['artifact', 'list'],
+    ['artifact', 'delete'],
+    ['tag', 'list'],
+    ['tag', 'create'],
+    ['tag', 'delete'],
+    ['member', 'read'],
+  ],
+} as const;
+const PERMISSIONS = {
+  system: GRANTABLE.system.map(([resource, action]) => ({ resource, action })),
+  project: GRANTABLE.project.map(([resource, action]) => ({ resource, action })),
+};
 const SECRET = 'Zq8sV2x9kLm4Np7RtY1wB3cD5fG6hJ0a';
 const robot = {
   id: 21,
@@ -41,6 +68,9 @@ function api(calls: Call[], list: unknown[] = [robot]) {
     const url = new URL(request.url);
     const body = ['GET', 'DELETE'].includes(request.method) ? undefined : await request.json();
     calls.push({ method: request.method, path: url.pathname, search: url.searchParams, body });
+    if (url.pathname === '/api/v2.0/permissions') return json(PERMISSIONS);
+    if (url.pathname === '/api/v2.0/projects')
+      return json([{ project_id: 7, name: 'demo' }], { headers: { 'X-Total-Count': '1' } });
     if (request.method === 'GET') return json(list, { headers: { 'X-Total-Count': String(list.length) } });
     if (request.method === 'POST')
       return json({ id: 22, name: 'robot$demo+builder', secret: SECRET, expires_at: -1 }, { status: 201 });
@@ -57,7 +87,6 @@ function renderRobots(
   return renderWithProviders(
     <RobotAccounts
       scope={SCOPE}
-      catalog={PROJECT_ROBOT_PERMISSIONS}
       grantable={new Set(grantable)}
       canCreate={rights.create}
       canUpdate={rights.update}
@@ -67,7 +96,7 @@ function renderRobots(
   );
 }
 
-const ALL = PROJECT_ROBOT_PERMISSIONS.flatMap((group) => group.actions.map((a) => `${group.resource}:${a}`));
+const ALL = GRANTABLE.project.map(([resource, action]) => `${resource}:${action}`);
 
 // Typing into the create dialog's many fields takes longer than the default 5 s on a busy machine.
 vi.setConfig({ testTimeout: 20_000 });
@@ -196,5 +225,78 @@ describe(RobotAccounts.name, () => {
     await screen.findByTestId('robot-row');
     expect(screen.queryByRole('button', { name: 'New robot account' })).not.toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Disable|Refresh|Delete/ })).not.toBeInTheDocument();
+  });
+
+  it('gives a system robot system permissions and permissions in one project and in all', async () => {
+    const user = userEvent.setup();
+    const calls: Call[] = [];
+    const systemRobot = {
+      ...robot,
+      id: 30,
+      name: 'robot$sync',
+      level: 'system',
+      permissions: [
+        { kind: 'system', namespace: '/', access: [{ resource: 'project', action: 'list' }] },
+        { kind: 'project', namespace: '*', access: [{ resource: 'repository', action: 'pull' }] },
+      ],
+    };
+    renderWithProviders(
+      <RobotAccounts
+        scope={{ level: 'system' }}
+        grantable={new Set(GRANTABLE.system.map(([resource, action]) => `${resource}:${action}`))}
+        canCreate
+        canUpdate
+        canDelete
+      />,
+      api(calls, [systemRobot]),
+    );
+    const row = await screen.findByTestId('robot-row');
+    expect(row).toHaveTextContent('System');
+    expect(row).toHaveTextContent('All projects');
+    expect(calls[0]!.search.get('q')).toBe('Level=system');
+
+    await user.click(screen.getByRole('button', { name: 'New robot account' }));
+    const dialog = await screen.findByRole('dialog', { name: 'New robot account' });
+    await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'sync');
+    const system = await within(dialog).findByRole('group', { name: 'System permissions' });
+    await user.click(within(system).getByRole('checkbox', { name: 'Create Project' }));
+
+    await user.click(within(dialog).getByRole('button', { name: 'Add a project' }));
+    const project = within(dialog).getByRole('combobox', { name: 'Project' });
+    await user.type(project, 'de');
+    await pickOption(user, project, 'demo');
+    const demo = within(dialog).getByRole('group', { name: 'Permissions in project demo' });
+    await user.click(within(demo).getByRole('checkbox', { name: 'Push Repository' }));
+
+    await user.click(within(dialog).getByRole('button', { name: 'Add a project' }));
+    // A set of project permissions without a project cannot be sent.
+    const unnamed = within(dialog).getByRole('group', { name: 'Permissions in the chosen project' });
+    await user.click(within(unnamed).getByRole('button', { name: 'Pull only' }));
+    expect(within(dialog).getByRole('button', { name: 'Create' })).toBeDisabled();
+    await user.click(within(dialog).getAllByRole('checkbox', { name: 'All projects' })[1]!);
+    within(dialog).getByRole('group', { name: 'Permissions in every project' });
+
+    await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+    await screen.findByRole('dialog', { name: 'Secret of robot$demo+builder' });
+    const allow = (keys: string[]) =>
+      keys.map((key) => {
+        const [resource, action] = key.split(':');
+        return { resource, action, effect: 'allow' };
+      });
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      name: 'sync',
+      description: '',
+      level: 'system',
+      duration: 30,
+      permissions: [
+        { kind: 'system', namespace: '/', access: allow(['project:create']) },
+        { kind: 'project', namespace: 'demo', access: allow(['repository:push']) },
+        {
+          kind: 'project',
+          namespace: '*',
+          access: allow(['artifact:list', 'artifact:read', 'repository:list', 'repository:pull', 'tag:list']),
+        },
+      ],
+    });
   });
 });

@@ -1,7 +1,9 @@
 import {
   Alert,
+  Autocomplete,
   Badge,
   Button,
+  Card,
   Checkbox,
   CopyButton as MantineCopyButton,
   Group,
@@ -20,6 +22,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Schema } from '@berth/api-client';
 import { useClient } from '../../api/client';
+import { robotPermissionCatalogQuery } from '../../api/permissions';
+import { projectListQuery } from '../../api/projects';
 import {
   robotListQuery,
   useCreateRobot,
@@ -32,26 +36,34 @@ import { ConfirmDialog } from '../../components/confirm-dialog';
 import { formatDate } from '../../components/format';
 import { Pager } from '../../components/pager';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
-import { ROBOT_PRESETS, toAccess, type PermissionCatalog } from './robot-permissions';
+import {
+  ALL_PROJECTS,
+  ROBOT_PRESETS,
+  catalogKeys,
+  robotNamespaces,
+  systemRobotPermissions,
+  toAccess,
+  type PermissionCatalog,
+  type ProjectGrant,
+} from './robot-permissions';
 
 const PAGE_SIZE = 10;
 const NAME = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 type Robot = Schema<'Robot'>;
 
 /**
- * Robot accounts of one scope: a project's, or (with the system catalog) the system's. `grantable`
- * holds the `resource:action` permissions the caller has there, since a robot never gets more.
+ * Robot accounts of one scope: a project's, or the system's (which may also act in projects).
+ * What may be granted comes from `GET /permissions`; `grantable` holds the `resource:action`
+ * permissions the caller has in the scope itself, since a robot never gets more.
  */
 export function RobotAccounts({
   scope,
-  catalog,
   grantable,
   canCreate,
   canUpdate,
   canDelete,
 }: {
   scope: RobotScope;
-  catalog: PermissionCatalog;
   grantable: ReadonlySet<string>;
   canCreate: boolean;
   canUpdate: boolean;
@@ -85,7 +97,7 @@ export function RobotAccounts({
     <Stack>
       <Group justify="space-between">
         <Title order={2} size="h3">
-          {t('robots.title')}
+          {scope.level === 'system' ? t('systemRobots.title') : t('robots.title')}
         </Title>
         <Group>
           <TextInput
@@ -147,7 +159,24 @@ export function RobotAccounts({
                         <Badge color="teal">{t('robots.enabled')}</Badge>
                       )}
                     </Table.Td>
-                    <Table.Td>{t('robots.permissionCount', { count })}</Table.Td>
+                    <Table.Td>
+                      <Stack gap={2}>
+                        <Text size="sm">{t('robots.permissionCount', { count })}</Text>
+                        {scope.level === 'system' && (
+                          <Group gap={4}>
+                            {robotNamespaces(robot.permissions).map((namespace) => (
+                              <Badge key={namespace} size="xs" variant="light" tt="none">
+                                {namespace === '/'
+                                  ? t('systemRobots.systemNamespace')
+                                  : namespace === ALL_PROJECTS
+                                    ? t('systemRobots.allProjects')
+                                    : namespace}
+                              </Badge>
+                            ))}
+                          </Group>
+                        )}
+                      </Stack>
+                    </Table.Td>
                     <Table.Td>
                       {expiresAt < 0
                         ? t('robots.never')
@@ -209,7 +238,6 @@ export function RobotAccounts({
       {canCreate && (
         <CreateRobotDialog
           scope={scope}
-          catalog={catalog}
           grantable={grantable}
           opened={creating}
           onClose={() => setCreating(false)}
@@ -256,28 +284,38 @@ export function RobotAccounts({
 
 function CreateRobotDialog({
   scope,
-  catalog,
   grantable,
   opened,
   onClose,
   onCreated,
 }: {
   scope: RobotScope;
-  catalog: PermissionCatalog;
   grantable: ReadonlySet<string>;
   opened: boolean;
   onClose: () => void;
   onCreated: (created: { name: string; secret: string }) => void;
 }) {
   const { t } = useTranslation();
+  const client = useClient();
+  const catalog = useQuery({ ...robotPermissionCatalogQuery(client), enabled: opened });
   const create = useCreateRobot(scope);
   const [name, setName] = useState('');
   const [duration, setDuration] = useState<number | string>(30);
   const [description, setDescription] = useState('');
+  // A project robot's permissions in its project; a system robot's system permissions.
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  // A system robot's permissions in projects, one set per project (or every project).
+  const [grants, setGrants] = useState<readonly (ProjectGrant & { id: number })[]>([]);
   const nameError = name !== '' && !NAME.test(name) ? t('robots.nameInvalid') : null;
   const days = typeof duration === 'number' ? duration : Number.parseInt(duration, 10);
   const durationValid = Number.isInteger(days) && (days === -1 || days > 0);
+  const system = scope.level === 'system';
+  const permissions = system
+    ? systemRobotPermissions(selected, grants)
+    : [{ kind: 'project', namespace: scope.projectName, access: toAccess(selected) }];
+  const unnamedGrant = grants.some((grant) => grant.selected.size > 0 && !grant.namespace.trim());
+  const hasPermission = system ? permissions.length > 0 : selected.size > 0;
+  const valid = !!name && !nameError && durationValid && hasPermission && !unnamedGrant;
 
   const close = () => {
     create.reset();
@@ -285,31 +323,13 @@ function CreateRobotDialog({
     setDuration(30);
     setDescription('');
     setSelected(new Set());
+    setGrants([]);
     onClose();
   };
 
-  const toggle = (key: string, on: boolean) => {
-    const next = new Set(selected);
-    if (on) next.add(key);
-    else next.delete(key);
-    setSelected(next);
-  };
-
-  const preset = (keys: readonly string[]) => setSelected(new Set(keys.filter((key) => grantable.has(key))));
-
   const submit = () => {
     create.mutate(
-      {
-        name,
-        description,
-        level: scope.level,
-        duration: days,
-        permissions: [
-          scope.level === 'project'
-            ? { kind: 'project', namespace: scope.projectName, access: toAccess(selected) }
-            : { kind: 'system', namespace: '/', access: toAccess(selected) },
-        ],
-      },
+      { name, description, level: scope.level, duration: days, permissions },
       {
         onSuccess: (created) => {
           close();
@@ -319,14 +339,21 @@ function CreateRobotDialog({
     );
   };
 
-  const actions = [...new Set(catalog.flatMap((group) => group.actions))];
+  const setGrant = (index: number, grant: ProjectGrant) =>
+    setGrants(grants.map((current, i) => (i === index ? { ...grant, id: current.id } : current)));
+  // Grants have no identity of their own; a number each keeps React's keys stable across removals.
+  const addGrant = () =>
+    setGrants([
+      ...grants,
+      { id: Math.max(0, ...grants.map((grant) => grant.id)) + 1, namespace: '', selected: new Set() },
+    ]);
 
   return (
     <Modal opened={opened} onClose={close} title={t('robots.createTitle')} centered size="xl">
       <form
         onSubmit={(event) => {
           event.preventDefault();
-          if (name && !nameError && durationValid && selected.size > 0) submit();
+          if (valid) submit();
         }}
       >
         <Stack>
@@ -361,84 +388,252 @@ function CreateRobotDialog({
             onChange={(event) => setDescription(event.currentTarget.value)}
             rows={2}
           />
-          <fieldset style={{ border: 0, padding: 0, margin: 0 }}>
-            <Text component="legend" size="sm" fw={500}>
-              {t('robots.permissions')}
+          {catalog.isPending ? (
+            <LoadingState />
+          ) : catalog.isError ? (
+            <Alert color="red" role="alert">
+              {t('systemRobots.catalogFailed', { message: catalog.error.message })}
+            </Alert>
+          ) : system ? (
+            <>
+              <PermissionPicker
+                legend={t('systemRobots.systemPermissions')}
+                hint={t('systemRobots.systemPermissionsHint')}
+                catalog={catalog.data.system}
+                grantable={grantable}
+                selected={selected}
+                onChange={setSelected}
+                presets={false}
+              />
+              <Stack gap="xs">
+                <Text size="sm" fw={500}>
+                  {t('systemRobots.projectPermissions')}
+                </Text>
+                <Text size="xs" c="dimmed">
+                  {t('systemRobots.projectPermissionsHint')}
+                </Text>
+                {grants.map((grant, index) => (
+                  <ProjectGrantEditor
+                    key={grant.id}
+                    grant={grant}
+                    catalog={catalog.data.project}
+                    onChange={(next) => setGrant(index, next)}
+                    onRemove={() => setGrants(grants.filter((_, i) => i !== index))}
+                  />
+                ))}
+                <Button variant="light" w="fit-content" onClick={addGrant}>
+                  {t('systemRobots.addProject')}
+                </Button>
+                {unnamedGrant && (
+                  <Text size="xs" c="red" role="alert">
+                    {t('systemRobots.projectMissing')}
+                  </Text>
+                )}
+              </Stack>
+            </>
+          ) : (
+            <PermissionPicker
+              legend={t('robots.permissions')}
+              hint={t('robots.permissionsHint')}
+              catalog={catalog.data.project}
+              grantable={grantable}
+              selected={selected}
+              onChange={setSelected}
+              presets
+            />
+          )}
+          {!hasPermission && (
+            <Text size="xs" c="dimmed">
+              {t('robots.noPermission')}
             </Text>
-            <Text size="xs" c="dimmed" mb="xs">
-              {t('robots.permissionsHint')}
-            </Text>
-            <Group gap="xs" mb="xs">
-              <Button size="compact-xs" variant="light" onClick={() => preset(ROBOT_PRESETS.pull)}>
-                {t('robots.presetPull')}
-              </Button>
-              <Button size="compact-xs" variant="light" onClick={() => preset(ROBOT_PRESETS.push)}>
-                {t('robots.presetPush')}
-              </Button>
-              <Button size="compact-xs" variant="subtle" onClick={() => setSelected(new Set())}>
-                {t('robots.presetClear')}
-              </Button>
-            </Group>
-            <Table.ScrollContainer minWidth={600} mah={320}>
-              <Table withTableBorder striped>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('robotPermissions.resource')}</Table.Th>
-                    {actions.map((action) => (
-                      <Table.Th key={action}>{t(`robotPermissions.actions.${action}`, action)}</Table.Th>
-                    ))}
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {catalog.map((group) => {
-                    const resource = t(`robotPermissions.resources.${group.resource}`, group.resource);
-                    return (
-                      <Table.Tr key={group.resource}>
-                        <Table.Td>{resource}</Table.Td>
-                        {actions.map((action) => {
-                          const key = `${group.resource}:${action}`;
-                          if (!group.actions.includes(action)) return <Table.Td key={action} />;
-                          return (
-                            <Table.Td key={action}>
-                              <Checkbox
-                                aria-label={t('robotPermissions.checkbox', {
-                                  resource,
-                                  action: t(`robotPermissions.actions.${action}`, action),
-                                })}
-                                checked={selected.has(key)}
-                                disabled={!grantable.has(key)}
-                                onChange={(event) => toggle(key, event.currentTarget.checked)}
-                              />
-                            </Table.Td>
-                          );
-                        })}
-                      </Table.Tr>
-                    );
-                  })}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
-            {selected.size === 0 && (
-              <Text size="xs" c="dimmed" mt={4}>
-                {t('robots.noPermission')}
-              </Text>
-            )}
-          </fieldset>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>
               {t('common.cancel')}
             </Button>
-            <Button
-              type="submit"
-              loading={create.isPending}
-              disabled={!name || !!nameError || !durationValid || selected.size === 0}
-            >
+            <Button type="submit" loading={create.isPending} disabled={!valid}>
               {t('robots.submit')}
             </Button>
           </Group>
         </Stack>
       </form>
     </Modal>
+  );
+}
+
+/** One project (or every project) of a system robot, with what the robot may do there. */
+function ProjectGrantEditor({
+  grant,
+  catalog,
+  onChange,
+  onRemove,
+}: {
+  grant: ProjectGrant;
+  catalog: PermissionCatalog;
+  onChange: (grant: ProjectGrant) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useTranslation();
+  const client = useClient();
+  const all = grant.namespace === ALL_PROJECTS;
+  const [typed] = useDebouncedValue(all ? '' : grant.namespace.trim(), 200);
+  const projects = useQuery({
+    ...projectListQuery(client, { page: 1, pageSize: 10, name: typed }),
+    enabled: !all,
+  });
+  const names = (projects.data?.items ?? []).map((project) => project.name ?? '').filter(Boolean);
+  const legend = all
+    ? t('systemRobots.projectGroupAll')
+    : grant.namespace.trim()
+      ? t('systemRobots.projectGroup', { name: grant.namespace.trim() })
+      : t('systemRobots.projectGroupUnnamed');
+  return (
+    <Card withBorder padding="sm">
+      <Stack gap="xs">
+        <Group align="flex-end">
+          <Autocomplete
+            label={t('systemRobots.project')}
+            placeholder={t('systemRobots.projectPlaceholder')}
+            data={[...new Set(names)]}
+            value={all ? '' : grant.namespace}
+            disabled={all}
+            onChange={(namespace) => onChange({ ...grant, namespace })}
+            style={{ flex: 1 }}
+          />
+          <Checkbox
+            label={t('systemRobots.allProjects')}
+            checked={all}
+            onChange={(event) =>
+              onChange({ ...grant, namespace: event.currentTarget.checked ? ALL_PROJECTS : '' })
+            }
+            mb={8}
+          />
+          <Button variant="subtle" color="red" onClick={onRemove}>
+            {t('systemRobots.removeProject')}
+          </Button>
+        </Group>
+        <PermissionPicker
+          legend={legend}
+          catalog={catalog}
+          selected={grant.selected}
+          onChange={(selected) => onChange({ ...grant, selected })}
+          presets
+        />
+      </Stack>
+    </Card>
+  );
+}
+
+/** Columns in the order people read a grant: see, move images, change, then the rest. */
+const ACTION_ORDER = ['list', 'read', 'pull', 'push', 'create', 'update', 'delete', 'operate', 'stop'];
+const actionRank = (action: string) => {
+  const rank = ACTION_ORDER.indexOf(action);
+  return rank < 0 ? ACTION_ORDER.length : rank;
+};
+
+/**
+ * A resource × action grid of checkboxes. Without `grantable` every permission of the catalog may
+ * be chosen (the catalog is already what the caller may grant).
+ */
+function PermissionPicker({
+  legend,
+  hint,
+  catalog,
+  grantable,
+  selected,
+  onChange,
+  presets,
+}: {
+  legend: string;
+  hint?: string;
+  catalog: PermissionCatalog;
+  grantable?: ReadonlySet<string>;
+  selected: ReadonlySet<string>;
+  onChange: (selected: ReadonlySet<string>) => void;
+  presets: boolean;
+}) {
+  const { t } = useTranslation();
+  const may = (key: string) => !grantable || grantable.has(key);
+  const offered = new Set(catalogKeys(catalog));
+  const toggle = (key: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(key);
+    else next.delete(key);
+    onChange(next);
+  };
+  const preset = (keys: readonly string[]) =>
+    onChange(new Set(keys.filter((key) => offered.has(key) && may(key))));
+  const actions = [...new Set(catalog.flatMap((group) => group.actions))].sort(
+    (a, b) => actionRank(a) - actionRank(b),
+  );
+  const actionLabel = (action: string) => t(`robotPermissions.actions.${action}`, action);
+
+  return (
+    <fieldset aria-label={legend} style={{ border: 0, padding: 0, margin: 0 }}>
+      <Text component="legend" size="sm" fw={500}>
+        {legend}
+      </Text>
+      {hint && (
+        <Text size="xs" c="dimmed" mb="xs">
+          {hint}
+        </Text>
+      )}
+      {presets && (
+        <Group gap="xs" mb="xs">
+          <Button size="compact-xs" variant="light" onClick={() => preset(ROBOT_PRESETS.pull)}>
+            {t('robots.presetPull')}
+          </Button>
+          <Button size="compact-xs" variant="light" onClick={() => preset(ROBOT_PRESETS.push)}>
+            {t('robots.presetPush')}
+          </Button>
+          <Button size="compact-xs" variant="subtle" onClick={() => onChange(new Set())}>
+            {t('robots.presetClear')}
+          </Button>
+        </Group>
+      )}
+      <Table.ScrollContainer minWidth={600} mah={320}>
+        <Table withTableBorder striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('robotPermissions.resource')}</Table.Th>
+              {actions.map((action) => (
+                <Table.Th key={action}>{actionLabel(action)}</Table.Th>
+              ))}
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {catalog.map((group) => {
+              const resource = t(
+                [`robotPermissions.resources.${group.resource}`, `robotCatalog.resources.${group.resource}`],
+                group.resource,
+              );
+              return (
+                <Table.Tr key={group.resource}>
+                  <Table.Td>{resource}</Table.Td>
+                  {actions.map((action) => {
+                    const key = `${group.resource}:${action}`;
+                    if (!group.actions.includes(action)) return <Table.Td key={action} />;
+                    return (
+                      <Table.Td key={action}>
+                        <Checkbox
+                          aria-label={t('robotPermissions.checkbox', {
+                            resource,
+                            action: actionLabel(action),
+                          })}
+                          checked={selected.has(key)}
+                          disabled={!may(key)}
+                          onChange={(event) => toggle(key, event.currentTarget.checked)}
+                        />
+                      </Table.Td>
+                    );
+                  })}
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </fieldset>
   );
 }
 

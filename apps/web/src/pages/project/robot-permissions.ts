@@ -1,26 +1,8 @@
-/**
- * The project permissions a robot may be granted, grouped by resource, in the order the picker
- * shows them (Harbor's project robot permissions that Berth's permission table knows).
- */
-export const PROJECT_ROBOT_PERMISSIONS = [
-  { resource: 'repository', actions: ['list', 'pull', 'push', 'delete'] },
-  { resource: 'artifact', actions: ['read', 'list', 'delete'] },
-  { resource: 'tag', actions: ['list', 'create', 'delete'] },
-  { resource: 'artifact-label', actions: ['create', 'delete'] },
-  { resource: 'accessory', actions: ['list'] },
-  { resource: 'scan', actions: ['read', 'create', 'stop'] },
-  { resource: 'sbom', actions: ['read', 'create', 'stop'] },
-  { resource: 'label', actions: ['read', 'list', 'create', 'update', 'delete'] },
-  { resource: 'immutable-tag', actions: ['list', 'create', 'update', 'delete'] },
-  { resource: 'tag-retention', actions: ['read', 'list', 'create', 'update', 'delete', 'operate'] },
-  { resource: 'notification-policy', actions: ['read', 'list', 'create', 'update', 'delete'] },
-  { resource: 'log', actions: ['list'] },
-  { resource: 'project', actions: ['read'] },
-  { resource: 'metadata', actions: ['read'] },
-  { resource: 'quota', actions: ['read'] },
-] as const;
+import type { Schema } from '@berth/api-client';
+import type { PermissionGroup } from '../../api/permissions';
 
-export type PermissionCatalog = readonly { resource: string; actions: readonly string[] }[];
+/** The permissions a robot may be given, grouped by resource (from `GET /permissions`). */
+export type PermissionCatalog = readonly PermissionGroup[];
 
 /** Quick choices for the usual CI needs. */
 export const ROBOT_PRESETS = {
@@ -36,6 +18,9 @@ export const ROBOT_PRESETS = {
   ],
 } as const;
 
+/** The namespace of a permission entry that covers every project, present and future. */
+export const ALL_PROJECTS = '*';
+
 /** `resource:action` strings as Harbor's Access list. */
 export function toAccess(
   selected: Iterable<string>,
@@ -44,4 +29,39 @@ export function toAccess(
     const [resource = '', action = ''] = key.split(':');
     return { resource, action, effect: 'allow' };
   });
+}
+
+/** Every `resource:action` of a catalog. */
+export function catalogKeys(catalog: PermissionCatalog): string[] {
+  return catalog.flatMap((group) => group.actions.map((action) => `${group.resource}:${action}`));
+}
+
+/** A project's permissions on a system robot: the project's name, or `*` for every project. */
+export interface ProjectGrant {
+  namespace: string;
+  selected: ReadonlySet<string>;
+}
+
+/**
+ * A system robot's permission entries as Harbor takes them: the system's (namespace `/`) when any
+ * is chosen, then one per project that was given something. Entries left empty are dropped, since
+ * the core refuses an entry without access.
+ */
+export function systemRobotPermissions(
+  system: ReadonlySet<string>,
+  projects: readonly ProjectGrant[],
+): Schema<'RobotPermission'>[] {
+  const entries: Schema<'RobotPermission'>[] = [];
+  if (system.size > 0) entries.push({ kind: 'system', namespace: '/', access: toAccess(system) });
+  for (const grant of projects) {
+    const namespace = grant.namespace.trim();
+    if (namespace && grant.selected.size > 0)
+      entries.push({ kind: 'project', namespace, access: toAccess(grant.selected) });
+  }
+  return entries;
+}
+
+/** Where a robot's permissions apply, for the list: `/` is the system, `*` every project. */
+export function robotNamespaces(permissions: Schema<'RobotPermission'>[] | undefined): string[] {
+  return (permissions ?? []).map((entry) => entry.namespace ?? '').filter(Boolean);
 }
