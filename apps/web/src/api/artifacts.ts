@@ -1,6 +1,7 @@
 import { repositoryParam, totalCount, unwrap, type BerthClient, type Schema } from '@berth/api-client';
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { labelKeys } from './labels';
+import { projectArtifactKeys } from './project-artifacts';
 import { projectKeys } from './projects';
 import { useClient } from './client';
 import { artifactKeys, repositoryKeys, type PageParams } from './repositories';
@@ -89,11 +90,72 @@ export const buildHistoryQuery = (client: BerthClient, { project, repository, re
     staleTime: Infinity,
   });
 
+/** A Helm chart's dependency, as its Chart.yaml declares it. */
+export interface ChartDependency {
+  name?: string;
+  version?: string;
+  repository?: string;
+  condition?: string;
+  alias?: string;
+}
+
+/** The text additions of a Helm chart: files read from the chart archive. */
+export type ChartFile = 'readme.md' | 'values.yaml';
+
+/**
+ * A Helm chart's README or values.yaml, '' when the chart has no such file (the server answers an
+ * empty body), or null when the artifact has no such addition at all (404).
+ */
+export const chartFileQuery = (
+  client: BerthClient,
+  { project, repository, reference }: ArtifactRef,
+  file: ChartFile,
+) =>
+  queryOptions({
+    queryKey: [...artifactKeys.detail(project, repository, reference), 'addition', file] as const,
+    queryFn: async (): Promise<string | null> => {
+      const result = await client.api.GET(
+        '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/additions/{addition}',
+        {
+          params: { path: { ...artifactPath({ project, repository, reference }), addition: file } },
+          // The core answers text/markdown and text/plain, not JSON.
+          parseAs: 'text',
+        },
+      );
+      if (result.response.status === 404) return null;
+      return unwrap(result) ?? '';
+    },
+    // What a digest holds never changes.
+    staleTime: Infinity,
+  });
+
+/** A Helm chart's dependencies, or null when the artifact has none to answer (404). */
+export const chartDependenciesQuery = (
+  client: BerthClient,
+  { project, repository, reference }: ArtifactRef,
+) =>
+  queryOptions({
+    queryKey: [...artifactKeys.detail(project, repository, reference), 'addition', 'dependencies'] as const,
+    queryFn: async (): Promise<ChartDependency[] | null> => {
+      const result = await client.api.GET(
+        '/projects/{project_name}/repositories/{repository_name}/artifacts/{reference}/additions/{addition}',
+        {
+          params: { path: { ...artifactPath({ project, repository, reference }), addition: 'dependencies' } },
+        },
+      );
+      if (result.response.status === 404) return null;
+      // The swagger calls the addition a string; the core answers the array itself.
+      const dependencies: unknown = unwrap(result);
+      return Array.isArray(dependencies) ? (dependencies as ChartDependency[]) : [];
+    },
+    staleTime: Infinity,
+  });
+
 /** The global labels and the project's own: what may be attached to an artifact of the project. */
 export const attachableLabelsQuery = (client: BerthClient, projectId: number) =>
   queryOptions({
-    // Under the labels' root key, so anything that invalidates every label list refreshes this one.
-    queryKey: [...labelKeys.all, 'attachable', projectId] as const,
+    // Invalidated by every change to the project's labels (api/labels.ts).
+    queryKey: labelKeys.attachable(projectId),
     queryFn: async () => {
       const [global, project] = await Promise.all([
         client.api.GET('/labels', { params: { query: { scope: 'g', page_size: 100 } } }),
@@ -105,7 +167,10 @@ export const attachableLabelsQuery = (client: BerthClient, projectId: number) =>
     },
   });
 
-/** Invalidates what changes when an artifact's tags or labels change: its detail and the lists. */
+/**
+ * Invalidates what changes when an artifact's tags or labels change: its detail, its repository's
+ * lists and the project-wide lists (which filter by tag and label).
+ */
 function useInvalidateArtifact() {
   const queryClient = useQueryClient();
   return (ref: ArtifactRef) =>
@@ -114,6 +179,7 @@ function useInvalidateArtifact() {
         queryKey: artifactKeys.detail(ref.project, ref.repository, ref.reference),
       }),
       queryClient.invalidateQueries({ queryKey: artifactKeys.lists(ref.project, ref.repository) }),
+      queryClient.invalidateQueries({ queryKey: projectArtifactKeys.lists(ref.project) }),
     ]);
 }
 
@@ -179,8 +245,8 @@ export function useRemoveLabel(ref: ArtifactRef) {
 
 /**
  * Deletes an artifact. Everything cached about its repository may have changed (an index takes its
- * children along, an accessory leaves its subject), as have the repository list's counts and the
- * project's quota usage. The deleted artifact's own details are left alone: the page showing them
+ * children along, an accessory leaves its subject), as have the project-wide artifact lists, the
+ * repository list's counts and the project's quota usage. The deleted artifact's own details are left alone: the page showing them
  * navigates away, and reading them again would only answer 404.
  */
 export function useDeleteArtifact(ref: ArtifactRef) {
@@ -203,6 +269,7 @@ export function useDeleteArtifact(ref: ArtifactRef) {
           queryKey: artifactKeys.repository(ref.project, ref.repository),
           predicate: (query) => !deleted.every((part, at) => query.queryKey[at] === part),
         }),
+        queryClient.invalidateQueries({ queryKey: projectArtifactKeys.lists(ref.project) }),
         queryClient.invalidateQueries({ queryKey: repositoryKeys.lists(ref.project) }),
         queryClient.invalidateQueries({ queryKey: projectKeys.details() }),
       ]),

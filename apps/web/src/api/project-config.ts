@@ -3,7 +3,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from './client';
 import { projectKeys } from './projects';
 
-/** `PUT /projects/{id}`: metadata (and, for system administrators, the storage limit). */
+/** `PUT /projects/{id}`: metadata, the CVE allowlist and (for system administrators) the storage limit. */
 export function useUpdateProject(projectId: string) {
   const client = useClient();
   const queryClient = useQueryClient();

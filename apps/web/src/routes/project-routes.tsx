@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { ProjectPage } from '../pages/project-page';
+import { ArtifactsTab } from '../pages/project/artifacts-tab';
 import { ConfigurationTab } from '../pages/project/configuration-tab';
 import { LabelsTab } from '../pages/project/labels-tab';
 import { LogsTab } from '../pages/project/logs-tab';
@@ -25,6 +26,7 @@ export const projectRoutes: RouteObject[] = [
     children: [
       { index: true, element: withProject(SummaryTab) },
       { path: 'repositories', element: withProject(RepositoriesTab) },
+      { path: 'artifacts', element: withProject(ArtifactsTab) },
       { path: 'members', element: withProject(MembersTab) },
       { path: 'robots', element: withProject(RobotsTab) },
       { path: 'labels', element: withProject(LabelsTab) },

@@ -135,3 +135,101 @@ describe(ArtifactDetails.name, () => {
     );
   });
 });
+
+const CHART_DIGEST = 'sha256:c4a27000000000000000000000000000000000000000000000000000000000aa';
+const CHART_BASE = '/api/v2.0/projects/demo/repositories/charts%2Fweb/artifacts';
+const README = '# Web chart\n\n<img src=x onerror="window.hacked=1">\n\nInstalls **web**.\n';
+const VALUES = 'replicaCount: 2\nimage:\n  repository: nginx\n';
+
+/** A fake core holding one Helm chart; `additions` answers each addition, or 404 when it is missing. */
+function chartCore(additions: Partial<Record<string, () => Response>>) {
+  const links = Object.fromEntries(
+    ['readme.md', 'values.yaml', 'dependencies'].map((name) => [
+      name,
+      { href: `${CHART_BASE}/${CHART_DIGEST}/additions/${name}`, absolute: false },
+    ]),
+  );
+  return (request: Request) => {
+    const path = decodeURIComponent(new URL(request.url).pathname);
+    if (path === '/api/v2.0/users/current/permissions') return json([]);
+    if (path === `${CHART_BASE}/1.0.0`) {
+      return json({
+        id: 9,
+        type: 'CHART',
+        digest: CHART_DIGEST,
+        size: 4096,
+        media_type: 'application/vnd.cncf.helm.config.v1+json',
+        manifest_media_type: 'application/vnd.oci.image.manifest.v1+json',
+        push_time: '2026-11-22T07:35:00Z',
+        extra_attrs: { name: 'web', version: '1.0.0', apiVersion: 'v2' },
+        tags: [{ id: 1, name: '1.0.0', push_time: '2026-11-22T07:35:00Z' }],
+        addition_links: links,
+      });
+    }
+    if (path === `${CHART_BASE}/${CHART_DIGEST}/accessories`)
+      return json([], { headers: { 'X-Total-Count': '0' } });
+    const addition = path.startsWith(`${CHART_BASE}/${CHART_DIGEST}/additions/`)
+      ? path.split('/').pop()!
+      : '';
+    const answer = additions[addition];
+    if (answer) return answer();
+    return json({ errors: [{ code: 'NOT_FOUND', message: `no ${path}` }] }, { status: 404 });
+  };
+}
+
+const text = (body: string, type: string) => () =>
+  new Response(body, { status: 200, headers: { 'Content-Type': `${type}; charset=utf-8` } });
+
+const chartRef = { project: 'demo', repository: 'charts/web', reference: '1.0.0' };
+
+describe('Helm chart details', () => {
+  it('renders the README (its HTML as text), shows the values with a copy button and the dependencies', async () => {
+    const user = userEvent.setup();
+    const handler = chartCore({
+      'readme.md': text(README, 'text/markdown'),
+      'values.yaml': text(VALUES, 'text/plain'),
+      dependencies: () =>
+        json([{ name: 'redis', version: '17.x', repository: 'oci://registry-1.docker.io/bitnamicharts' }]),
+    });
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={chartRef} />, handler);
+    // Charts have no build history; their own additions get tabs.
+    await user.click(await screen.findByRole('tab', { name: 'README' }));
+    expect(screen.queryByRole('tab', { name: 'Build history' })).not.toBeInTheDocument();
+    const readme = await screen.findByTestId('chart-readme');
+    expect(within(readme).getByRole('heading', { level: 2, name: 'Web chart' })).toBeInTheDocument();
+    expect(within(readme).getByText('web').tagName).toBe('STRONG');
+    // The HTML in it is text, not an element.
+    expect(readme.querySelector('img')).toBeNull();
+    expect(readme).toHaveTextContent('<img src=x onerror="window.hacked=1">');
+    expect((window as { hacked?: number }).hacked).toBeUndefined();
+    await user.click(screen.getByRole('radio', { name: 'Source' }));
+    expect((await screen.findByTestId('chart-readme-source')).textContent).toBe(README);
+
+    await user.click(screen.getByRole('tab', { name: 'Values' }));
+    expect((await screen.findByTestId('chart-values')).textContent).toBe(VALUES);
+    expect(screen.getByRole('button', { name: 'Copy values.yaml' })).toBeInTheDocument();
+
+    await user.click(screen.getByRole('tab', { name: 'Dependencies' }));
+    const table = await screen.findByRole('table', { name: 'Dependencies' });
+    expect(within(table).getByRole('row', { name: /redis 17\.x oci:\/\/registry-1/ })).toBeInTheDocument();
+  });
+
+  it('says what to do when the chart’s files cannot be read (404), and when a file is absent', async () => {
+    const user = userEvent.setup();
+    const handler = chartCore({ 'values.yaml': () => new Response(null, { status: 200 }) });
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={chartRef} />, handler);
+    await user.click(await screen.findByRole('tab', { name: 'README' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/could not be read.*push the chart again/);
+    await user.click(screen.getByRole('tab', { name: 'Values' }));
+    expect(await screen.findByText('This chart has no values.yaml.')).toBeInTheDocument();
+    await user.click(screen.getByRole('tab', { name: 'Dependencies' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(/could not be read/);
+  });
+
+  it('shows no chart tabs for an image', async () => {
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, fakeCore([]).handler);
+    expect(await screen.findByRole('tab', { name: 'Build history' })).toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'README' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('tab', { name: 'Values' })).not.toBeInTheDocument();
+  });
+});

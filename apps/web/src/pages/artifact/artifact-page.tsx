@@ -29,6 +29,7 @@ import { ErrorState, LoadingState } from '../../components/states';
 import { isSet, pullCommand } from '../repository-page';
 import { ArtifactAccessories } from './artifact-accessories';
 import { ArtifactBuildHistory } from './artifact-build-history';
+import { CHART_ADDITIONS, ChartDependencies, ChartReadme, ChartValues } from './artifact-chart';
 import { ArtifactChildren } from './artifact-children';
 import { ArtifactLabels } from './artifact-labels';
 import { isIndex, repositoryPath } from './artifact-paths';
@@ -57,7 +58,10 @@ export function ArtifactPage({
   );
 }
 
-/** One artifact: overview, tags, platforms of an index, accessories, labels and build history. */
+/**
+ * One artifact: overview, tags, platforms of an index, accessories, labels, and what its type adds:
+ * an image's build history, a Helm chart's README, values and dependencies.
+ */
 export function ArtifactDetails({ projectId, artifactRef }: { projectId: number; artifactRef: ArtifactRef }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -113,6 +117,9 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
   const tags = data.tags ?? [];
   const index = isIndex(data);
   const showHistory = !!image && !!history.data;
+  // The tabs of the chart additions the core offers for this artifact (its `addition_links`).
+  const chartAdditions = CHART_ADDITIONS.filter((name) => data.addition_links?.[name] !== undefined);
+  const chartTab = (name: (typeof CHART_ADDITIONS)[number]) => chartAdditions.includes(name);
 
   return (
     <Stack>
@@ -155,6 +162,11 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
           )}
           <Tabs.Tab value="accessories">{`${t('artifact.tabAccessories')} (${data.accessories?.length ?? 0})`}</Tabs.Tab>
           {showHistory && <Tabs.Tab value="history">{t('artifact.tabBuildHistory')}</Tabs.Tab>}
+          {chartTab('readme.md') && <Tabs.Tab value="readme">{t('artifactExtra.tabReadme')}</Tabs.Tab>}
+          {chartTab('values.yaml') && <Tabs.Tab value="values">{t('artifactExtra.tabValues')}</Tabs.Tab>}
+          {chartTab('dependencies') && (
+            <Tabs.Tab value="dependencies">{t('artifactExtra.tabDependencies')}</Tabs.Tab>
+          )}
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <Stack>
@@ -191,6 +203,22 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
         {showHistory && (
           <Tabs.Panel value="history" pt="md">
             <ArtifactBuildHistory history={history.data ?? []} />
+          </Tabs.Panel>
+        )}
+        {/* By digest: what a tag points at may change, what a digest holds may not. */}
+        {chartTab('readme.md') && (
+          <Tabs.Panel value="readme" pt="md">
+            <ChartReadme artifactRef={{ ...artifactRef, reference: digest }} />
+          </Tabs.Panel>
+        )}
+        {chartTab('values.yaml') && (
+          <Tabs.Panel value="values" pt="md">
+            <ChartValues artifactRef={{ ...artifactRef, reference: digest }} />
+          </Tabs.Panel>
+        )}
+        {chartTab('dependencies') && (
+          <Tabs.Panel value="dependencies" pt="md">
+            <ChartDependencies artifactRef={{ ...artifactRef, reference: digest }} />
           </Tabs.Panel>
         )}
       </Tabs>

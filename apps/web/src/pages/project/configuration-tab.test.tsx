@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { json, renderWithProviders } from '../../test/render';
@@ -21,6 +21,8 @@ function api(calls: Call[], systemPermissions: { resource: string; action: strin
     const url = new URL(request.url);
     const body = request.method === 'PUT' ? await request.json() : undefined;
     calls.push({ method: request.method, path: url.pathname, body });
+    if (url.pathname === '/api/v2.0/system/CVEAllowlist')
+      return json({ id: 1, project_id: 0, items: [{ cve_id: 'CVE-2021-44228' }], expires_at: 1924905600 });
     if (url.pathname === '/api/v2.0/projects/7/summary')
       return json({
         repo_count: 1,
@@ -78,6 +80,7 @@ describe(ConfigurationTab.name, () => {
           auto_sbom_generation: 'false',
           severity: 'critical',
         },
+        cve_allowlist: { items: [], expires_at: null },
       },
     });
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
@@ -113,6 +116,83 @@ describe(ConfigurationTab.name, () => {
     renderWithProviders(<ConfigurationTab {...projectContext(OWNER)} />, api([], []), 'zh-CN');
     expect(await screen.findByRole('checkbox', { name: /^公开/ })).toBeInTheDocument();
     expect(within(screen.getByTestId('later-release')).getByText(/后续版本/)).toBeInTheDocument();
+  });
+});
+
+describe('project CVE allowlist', () => {
+  const withAllowlist = (metadata: Record<string, string> = {}) => {
+    const context = projectContext(OWNER, metadata);
+    context.project.cve_allowlist = {
+      id: 4,
+      project_id: 7,
+      items: [{ cve_id: 'CVE-2023-44487' }],
+      update_time: '2026-11-20T10:00:00Z',
+    };
+    return context;
+  };
+
+  it('edits the project’s own list and expiry and saves them with the project', async () => {
+    const user = userEvent.setup();
+    const calls: Call[] = [];
+    renderWithProviders(<ConfigurationTab {...withAllowlist()} />, api(calls, []));
+    const list = await screen.findByRole('table', { name: 'Project CVE allowlist' });
+    expect(within(list).getByText('CVE-2023-44487')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Use this project’s own allowlist' })).toBeChecked();
+
+    // Nothing typed: said so, nothing added.
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.getByText(/Type at least one CVE ID/)).toBeInTheDocument();
+    // Several at once, a repeat of one already listed dropped.
+    await user.type(
+      screen.getByRole('textbox', { name: 'Add CVE IDs' }),
+      'CVE-2024-3094, CVE-2023-44487{enter}GHSA-jfh8-c2jp-5v3q',
+    );
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    expect(within(list).getAllByRole('row')).toHaveLength(4);
+    await user.click(screen.getByRole('button', { name: 'Remove CVE-2023-44487' }));
+    expect(within(list).queryByText('CVE-2023-44487')).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('checkbox', { name: 'Never expires' }));
+    // A date input takes its value whole (a date picker), not keystroke by keystroke.
+    fireEvent.change(screen.getByLabelText('Expires on (UTC)'), { target: { value: '2027-03-01' } });
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({
+      metadata: { reuse_sys_cve_allowlist: 'false' },
+      cve_allowlist: {
+        items: [{ cve_id: 'CVE-2024-3094' }, { cve_id: 'GHSA-jfh8-c2jp-5v3q' }],
+        expires_at: Date.UTC(2027, 2, 1) / 1000,
+      },
+    });
+  });
+
+  it('switches to the system allowlist, showing it read-only, and keeps the own list', async () => {
+    const user = userEvent.setup();
+    const calls: Call[] = [];
+    renderWithProviders(<ConfigurationTab {...withAllowlist()} />, api(calls, []));
+    await user.click(await screen.findByRole('radio', { name: 'Use the system allowlist' }));
+    const system = await screen.findByRole('table', { name: 'System CVE allowlist' });
+    expect(within(system).getByText('CVE-2021-44228')).toBeInTheDocument();
+    expect(within(system).queryByRole('button')).not.toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Add CVE IDs' })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({
+      metadata: { reuse_sys_cve_allowlist: 'true' },
+      cve_allowlist: { items: [{ cve_id: 'CVE-2023-44487' }], expires_at: null },
+    });
+  });
+
+  it('shows the list without editing controls to a read-only member', async () => {
+    const context = withAllowlist();
+    renderWithProviders(
+      <ConfigurationTab {...{ ...context, permissions: new Set(['project:read', 'configuration:read']) }} />,
+      api([], []),
+    );
+    expect(await screen.findByText('CVE-2023-44487')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'Use the system allowlist' })).toBeDisabled();
+    expect(screen.queryByRole('button', { name: /^Remove/ })).not.toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'Add CVE IDs' })).not.toBeInTheDocument();
   });
 });
 

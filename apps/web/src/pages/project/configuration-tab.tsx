@@ -9,25 +9,22 @@ import { projectSummaryQuery } from '../../api/projects';
 import { permissionsQuery } from '../../api/session';
 import { formatBytes } from '../../components/format';
 import { ErrorState, LoadingState } from '../../components/states';
+import { CveAllowlistEditor, type AllowlistDraft } from './cve-allowlist-editor';
 import type { ProjectContext } from './project-context';
 
 const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'] as const;
 const UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;
 type Unit = keyof typeof UNITS;
 
-/** Metadata switches stored as Harbor's `"true"`/`"false"` strings. */
-const SWITCHES = [
-  'auto_scan',
-  'prevent_vul',
-  'reuse_sys_cve_allowlist',
-  'enable_content_trust_cosign',
-  'auto_sbom_generation',
-] as const;
+/**
+ * Metadata switches stored as Harbor's `"true"`/`"false"` strings. `reuse_sys_cve_allowlist` is one
+ * too, but the allowlist card sets it.
+ */
+const SWITCHES = ['auto_scan', 'prevent_vul', 'enable_content_trust_cosign', 'auto_sbom_generation'] as const;
 type Switch = (typeof SWITCHES)[number];
 const SWITCH_LABEL: Record<Switch, string> = {
   auto_scan: 'projectConfig.autoScan',
   prevent_vul: 'projectConfig.preventVul',
-  reuse_sys_cve_allowlist: 'projectConfig.reuseAllowlist',
   enable_content_trust_cosign: 'projectConfig.cosign',
   auto_sbom_generation: 'projectConfig.autoSbom',
 };
@@ -56,7 +53,7 @@ export function ConfigurationTab(context: ProjectContext) {
   return (
     <ConfigurationForm
       // A fresh form whenever the saved project changes, so it shows what the server holds.
-      key={`${context.project.update_time ?? ''}:${summary.data.quota?.hard?.storage ?? ''}`}
+      key={`${context.project.update_time ?? ''}:${context.project.cve_allowlist?.update_time ?? ''}:${summary.data.quota?.hard?.storage ?? ''}`}
       context={context}
       summary={summary.data}
       canChangeQuota={system.data.has('quota:update')}
@@ -85,6 +82,11 @@ function ConfigurationForm({
       Object.fromEntries(SWITCHES.map((key) => [key, metadata[key] === 'true'])) as Record<Switch, boolean>,
   );
   const [severity, setSeverity] = useState<string>(metadata.severity ?? 'low');
+  const [allowlist, setAllowlist] = useState<AllowlistDraft>(() => ({
+    reuseSystem: metadata.reuse_sys_cve_allowlist === 'true',
+    cveIds: (project.cve_allowlist?.items ?? []).map((item) => item.cve_id ?? '').filter(Boolean),
+    expiresAt: project.cve_allowlist?.expires_at ?? null,
+  }));
   const limit = summary.quota?.hard?.storage;
   const initialQuota = quotaToForm(limit);
   const [amount, setAmount] = useState<number | string>(initialQuota.amount);
@@ -95,7 +97,13 @@ function ConfigurationForm({
       metadata: {
         public: String(isPublic),
         ...Object.fromEntries(SWITCHES.map((key) => [key, String(switches[key])])),
+        reuse_sys_cve_allowlist: String(allowlist.reuseSystem),
         severity,
+      },
+      // The project's own list is kept while the system's is used, so switching back restores it.
+      cve_allowlist: {
+        items: allowlist.cveIds.map((cve_id) => ({ cve_id })),
+        expires_at: allowlist.expiresAt,
       },
     };
     const storageLimit = formToQuota(amount, unit);
@@ -172,6 +180,7 @@ function ConfigurationForm({
             ))}
           </Stack>
         </Card>
+        <CveAllowlistEditor value={allowlist} onChange={setAllowlist} disabled={!canEdit} />
         <Card withBorder>
           <Title order={3} size="h5" mb="xs">
             {t('projectConfig.quota')}
