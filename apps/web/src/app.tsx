@@ -14,6 +14,7 @@ import { SignInPage } from './pages/sign-in-page';
 import { adminRoutes } from './routes/admin-routes';
 import { artifactRoutes } from './routes/artifact-routes';
 import { projectRoutes } from './routes/project-routes';
+import { searchRoutes } from './routes/search-routes';
 
 const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
 
@@ -70,6 +71,7 @@ export const routes: RouteObject[] = [
       ...projectRoutes,
       ...artifactRoutes,
       ...adminRoutes,
+      ...searchRoutes,
       { path: '*', element: <NotFound /> },
     ],
   },

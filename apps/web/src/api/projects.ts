@@ -1,6 +1,7 @@
 import { totalCount, unwrap, type BerthClient, type Schema } from '@berth/api-client';
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useClient } from './client';
+import { searchKeys } from './search';
 
 export interface ProjectListParams {
   page: number;
@@ -17,6 +18,7 @@ export const projectKeys = {
   details: () => [...projectKeys.all, 'detail'] as const,
   detail: (id: string) => [...projectKeys.details(), id] as const,
   summary: (id: string) => [...projectKeys.detail(id), 'summary'] as const,
+  deletable: (id: string) => [...projectKeys.detail(id), 'deletable'] as const,
 };
 
 export const projectListQuery = (client: BerthClient, params: ProjectListParams) =>
@@ -68,5 +70,40 @@ export function useCreateProject() {
     mutationFn: async (body: Schema<'ProjectReq'>) => unwrap(await client.api.POST('/projects', { body })),
     // A new project changes the lists only; no detail existed before.
     onSuccess: () => queryClient.invalidateQueries({ queryKey: projectKeys.lists() }),
+  });
+}
+
+/** Whether the project may be deleted now (Harbor refuses while it holds repositories), and why not. */
+export const projectDeletableQuery = (client: BerthClient, id: string) =>
+  queryOptions({
+    queryKey: projectKeys.deletable(id),
+    queryFn: async () =>
+      unwrap(
+        await client.api.GET('/projects/{project_name_or_id}/_deletable', {
+          params: { path: { project_name_or_id: id } },
+        }),
+      ),
+    // Repositories come and go by pushes elsewhere, so every open of the dialog asks again.
+    staleTime: 0,
+  });
+
+export function useDeleteProject() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async (id: string) =>
+      unwrap(
+        await client.api.DELETE('/projects/{project_name_or_id}', {
+          params: { path: { project_name_or_id: id } },
+        }),
+      ),
+    onSuccess: (_, id) => {
+      // The project is gone: its own entries go, and the lists and searches that showed it refresh.
+      queryClient.removeQueries({ queryKey: projectKeys.detail(id) });
+      return Promise.all([
+        queryClient.invalidateQueries({ queryKey: projectKeys.lists() }),
+        queryClient.invalidateQueries({ queryKey: searchKeys.all }),
+      ]);
+    },
   });
 }

@@ -143,3 +143,26 @@ export function useSetCliSecret() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: sessionKeys.currentUser() }),
   });
 }
+
+/** The fields of `PUT /users/{user_id}`; one left out keeps its value. */
+export type ProfileChange = Schema<'UserProfile'>;
+
+/** Updates one's own profile; the current user and any user list showing the account are read again. */
+export function useUpdateProfile() {
+  const client = useClient();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ userId, profile }: { userId: number; profile: ProfileChange }) =>
+      unwrap(
+        await client.api.PUT('/users/{user_id}', {
+          params: { path: { user_id: userId } },
+          body: profile,
+        }),
+      ),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: sessionKeys.currentUser() }),
+        queryClient.invalidateQueries({ queryKey: userKeys.lists() }),
+      ]),
+  });
+}

@@ -6,18 +6,20 @@ import {
   Menu,
   Anchor,
   Text,
+  TextInput,
   UnstyledButton,
   useMantineColorScheme,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet, useNavigate } from 'react-router';
+import { Link, Outlet, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useClient } from '../api/client';
 import { currentUserQuery, useSignOut } from '../api/session';
 import { LANGUAGES } from '../i18n';
 import { ChangePasswordDialog } from '../pages/account/change-password-dialog';
 import { CliSecretDialog } from '../pages/account/cli-secret-dialog';
+import { ProfileDialog } from '../pages/account/profile-dialog';
 
 export function AppLayout({ username }: { username: string }) {
   const { t } = useTranslation();
@@ -43,6 +45,7 @@ export function AppLayout({ username }: { username: string }) {
             )}
           </Group>
           <Group gap="xs">
+            <GlobalSearch />
             <ThemeToggle />
             <UserMenu username={username} />
           </Group>
@@ -52,6 +55,43 @@ export function AppLayout({ username }: { username: string }) {
         <Outlet />
       </AppShell.Main>
     </AppShell>
+  );
+}
+
+/** The header's search box: Enter opens the results page for what was typed. */
+export function GlobalSearch() {
+  const location = useLocation();
+  const [params] = useSearchParams();
+  // On the results page the box shows that page's query, also after Back and Forward.
+  const shown = location.pathname === '/search' ? (params.get('q') ?? '') : '';
+  return <SearchBox key={shown} initial={shown} />;
+}
+
+function SearchBox({ initial }: { initial: string }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [value, setValue] = useState(initial);
+  return (
+    <form
+      role="search"
+      aria-label={t('globalSearch.label')}
+      onSubmit={(event) => {
+        event.preventDefault();
+        const query = value.trim();
+        if (query) void navigate(`/search?${new URLSearchParams({ q: query }).toString()}`);
+      }}
+    >
+      <TextInput
+        type="search"
+        aria-label={t('globalSearch.label')}
+        placeholder={t('globalSearch.placeholder')}
+        leftSection={<span aria-hidden>⌕</span>}
+        value={value}
+        onChange={(event) => setValue(event.currentTarget.value)}
+        w={{ base: 180, sm: 280 }}
+        data-testid="global-search"
+      />
+    </form>
   );
 }
 
@@ -78,7 +118,7 @@ export function UserMenu({ username }: { username: string }) {
   const client = useClient();
   const user = useQuery(currentUserQuery(client));
   const signOut = useSignOut();
-  const [dialog, setDialog] = useState<'password' | 'cli-secret' | null>(null);
+  const [dialog, setDialog] = useState<'profile' | 'password' | 'cli-secret' | null>(null);
   const userId = user.data?.user_id;
   return (
     <>
@@ -97,6 +137,9 @@ export function UserMenu({ username }: { username: string }) {
           <Menu.Label>{t('menu.signedInAs', { name: username })}</Menu.Label>
           {userId !== undefined && (
             <>
+              <Menu.Item onClick={() => setDialog('profile')} data-testid="profile">
+                {t('profile.menuItem')}
+              </Menu.Item>
               <Menu.Item onClick={() => setDialog('password')} data-testid="change-password">
                 {t('account.changePassword')}
               </Menu.Item>
@@ -129,6 +172,9 @@ export function UserMenu({ username }: { username: string }) {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
+      {user.data && userId !== undefined && (
+        <ProfileDialog opened={dialog === 'profile'} user={user.data} onClose={() => setDialog(null)} />
+      )}
       {userId !== undefined && (
         <ChangePasswordDialog
           opened={dialog === 'password'}

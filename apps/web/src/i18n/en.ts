@@ -1,4 +1,5 @@
 import { administrationEn } from './areas/administration';
+import { navigationEn } from './areas/navigation';
 import { projectSettingsEn } from './areas/project-settings';
 
 export const en = {
@@ -98,6 +99,7 @@ export const en = {
   notFound: { title: 'Page not found', back: 'Back to projects' },
   ...projectSettingsEn,
   ...administrationEn,
+  ...navigationEn,
 };
 
 export type Messages = typeof en;

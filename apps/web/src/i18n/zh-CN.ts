@@ -1,4 +1,5 @@
 import { administrationZhCN } from './areas/administration';
+import { navigationZhCN } from './areas/navigation';
 import { projectSettingsZhCN } from './areas/project-settings';
 import type { Messages } from './en';
 
@@ -99,4 +100,5 @@ export const zhCN: Messages = {
   notFound: { title: '页面不存在', back: '返回项目列表' },
   ...projectSettingsZhCN,
   ...administrationZhCN,
+  ...navigationZhCN,
 };

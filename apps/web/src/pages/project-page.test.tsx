@@ -23,6 +23,7 @@ const GUEST_PERMISSIONS = [
   'project:read',
   'repository:list',
   'repository:pull',
+  'artifact:list',
   'member:list',
   'robot:list',
   'label:list',
@@ -128,6 +129,7 @@ describe(ProjectPage.name, () => {
     expect(screen.getAllByRole('tab').map((tab) => tab.textContent)).toEqual([
       'Summary',
       'Repositories',
+      'Artifacts',
       'Members',
       'Robot accounts',
       'Labels',

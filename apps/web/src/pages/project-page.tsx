@@ -1,4 +1,5 @@
-import { Anchor, Badge, Breadcrumbs, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Breadcrumbs, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router';
@@ -6,12 +7,14 @@ import { useClient } from '../api/client';
 import { projectQuery } from '../api/projects';
 import { permissionsQuery } from '../api/session';
 import { ErrorState, LoadingState } from '../components/states';
+import { DeleteProjectDialog } from './delete-project-dialog';
 import type { ProjectContext } from './project/project-context';
 
 /** The project's sections, in tab order; `need` is the permission that makes the tab useful. */
 export const PROJECT_TABS = [
   { path: '', key: 'summary', need: null },
   { path: 'repositories', key: 'repositories', need: 'repository:list' },
+  { path: 'artifacts', key: 'artifacts', need: 'artifact:list' },
   { path: 'members', key: 'members', need: 'member:list' },
   { path: 'robots', key: 'robots', need: 'robot:list' },
   { path: 'labels', key: 'labels', need: 'label:list' },
@@ -30,6 +33,7 @@ export function ProjectPage() {
   const { projectId = '' } = useParams();
   const project = useQuery(projectQuery(client, projectId));
   const permissions = useQuery(permissionsQuery(client, `/project/${projectId}`));
+  const [deleting, { open: openDelete, close: closeDelete }] = useDisclosure(false);
 
   if (project.isPending || permissions.isPending) return <LoadingState />;
   if (project.isError) return <ErrorState error={project.error} onRetry={() => void project.refetch()} />;
@@ -53,14 +57,28 @@ export function ProjectPage() {
         </Anchor>
         <Text>{projectName}</Text>
       </Breadcrumbs>
-      <Group>
-        <Title order={1} size="h2">
-          {projectName}
-        </Title>
-        <Badge variant="light" color={isPublic ? 'teal' : 'gray'}>
-          {isPublic ? t('projects.public') : t('projects.private')}
-        </Badge>
+      <Group justify="space-between">
+        <Group>
+          <Title order={1} size="h2">
+            {projectName}
+          </Title>
+          <Badge variant="light" color={isPublic ? 'teal' : 'gray'}>
+            {isPublic ? t('projects.public') : t('projects.private')}
+          </Badge>
+        </Group>
+        {permissions.data.has('project:delete') && (
+          <Button variant="light" color="red" onClick={openDelete}>
+            {t('projectDeletion.action')}
+          </Button>
+        )}
       </Group>
+      <DeleteProjectDialog
+        opened={deleting}
+        projectId={projectId}
+        projectName={projectName}
+        onClose={closeDelete}
+        onDeleted={() => void navigate('/projects', { replace: true })}
+      />
       <Tabs
         id={TABS_ID}
         value={current}

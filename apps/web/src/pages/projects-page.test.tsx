@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { projectKeys } from '../api/projects';
@@ -31,6 +31,7 @@ describe(ProjectsPage.name, () => {
           headers: { 'X-Total-Count': '11' },
         });
       }
+      if (url.pathname === '/api/v2.0/users/current/permissions') return json([]);
       return json({
         repo_count: 2,
         quota: { hard: { storage: 1024 ** 3 }, used: { storage: 512 * 1024 ** 2 } },
@@ -65,5 +66,46 @@ describe(ProjectsPage.name, () => {
     });
     await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
     expect(queryClient.getQueryState(projectKeys.detail('99'))?.isInvalidated).toBe(false);
+  });
+
+  it('offers deletion on the rows the user may delete, and deletes after the name is typed', async () => {
+    const user = userEvent.setup();
+    const projects = [
+      { project_id: 7, name: 'mine', metadata: { public: 'false' } },
+      { project_id: 8, name: 'theirs', metadata: { public: 'true' } },
+    ];
+    const deleted: string[] = [];
+    renderWithProviders(<ProjectsPage canCreate />, (request) => {
+      const url = new URL(request.url);
+      if (request.method === 'DELETE') {
+        deleted.push(url.pathname);
+        projects.splice(
+          projects.findIndex((project) => url.pathname.endsWith(`/${project.project_id}`)),
+          1,
+        );
+        return new Response(null, { status: 200 });
+      }
+      if (url.pathname === '/api/v2.0/projects')
+        return json(projects, { headers: { 'X-Total-Count': String(projects.length) } });
+      if (url.pathname === '/api/v2.0/users/current/permissions') {
+        const scope = url.searchParams.get('scope');
+        return json([
+          { resource: 'project', action: 'read' },
+          ...(scope === '/project/7' ? [{ resource: 'project', action: 'delete' }] : []),
+        ]);
+      }
+      if (url.pathname === '/api/v2.0/projects/7/_deletable') return json({ deletable: true });
+      return json({ repo_count: 0 });
+    });
+    const remove = await screen.findByRole('button', { name: 'Delete project mine' });
+    expect(screen.queryByRole('button', { name: 'Delete project theirs' })).not.toBeInTheDocument();
+    await user.click(remove);
+    const dialog = await screen.findByRole('dialog', { name: 'Delete project mine' });
+    await user.type(await within(dialog).findByRole('textbox', { name: /Type the project name/ }), 'mine');
+    await user.click(within(dialog).getByRole('button', { name: 'Delete project' }));
+    await waitFor(() => expect(screen.queryByRole('link', { name: 'mine' })).not.toBeInTheDocument());
+    expect(screen.getByRole('link', { name: 'theirs' })).toBeInTheDocument();
+    expect(deleted).toEqual(['/api/v2.0/projects/7']);
+    await waitFor(() => expect(screen.queryByRole('dialog')).not.toBeInTheDocument());
   });
 });

@@ -1,5 +1,5 @@
 import type { Schema } from '@berth/api-client';
-import { Anchor, Badge, Button, Group, Select, Table, TextInput, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Select, Table, TextInput, Title, VisuallyHidden } from '@mantine/core';
 import { useDebouncedValue, useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -7,11 +7,13 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useClient } from '../api/client';
 import { projectListQuery, projectSummaryQuery } from '../api/projects';
+import { permissionsQuery } from '../api/session';
 import { formatDate } from '../components/format';
 import { Pager } from '../components/pager';
 import { EmptyState, ErrorState, LoadingState } from '../components/states';
 import { UsageBar } from '../components/usage-bar';
 import { CreateProjectDialog } from './create-project-dialog';
+import { DeleteProjectDialog } from './delete-project-dialog';
 
 const PAGE_SIZE = 10;
 
@@ -23,6 +25,9 @@ export function ProjectsPage({ canCreate }: { canCreate: boolean }) {
   const [sort, setSort] = useState('name');
   const [name] = useDebouncedValue(search.trim(), 250);
   const [creating, { open, close }] = useDisclosure(false);
+  // The target outlives the dialog's closing, so its title does not blank while it fades out.
+  const [deleteTarget, setDeleteTarget] = useState({ id: '', name: '' });
+  const [deleting, deletion] = useDisclosure(false);
   const projects = useQuery(projectListQuery(client, { page, pageSize: PAGE_SIZE, name, sort }));
 
   return (
@@ -35,7 +40,8 @@ export function ProjectsPage({ canCreate }: { canCreate: boolean }) {
       </Group>
       <Group mb="md">
         <TextInput
-          aria-label={t('common.search')}
+          // Named apart from the header's global search, which also sits on this page.
+          aria-label={t('projects.searchPlaceholder')}
           placeholder={t('projects.searchPlaceholder')}
           value={search}
           onChange={(event) => {
@@ -72,11 +78,22 @@ export function ProjectsPage({ canCreate }: { canCreate: boolean }) {
                 <Table.Th>{t('projects.repositories')}</Table.Th>
                 <Table.Th>{t('projects.storage')}</Table.Th>
                 <Table.Th>{t('projects.created')}</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>{t('projectDeletion.actions')}</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {projects.data.items.map((project) => (
-                <ProjectRow key={project.project_id} project={project} language={i18n.language} />
+                <ProjectRow
+                  key={project.project_id}
+                  project={project}
+                  language={i18n.language}
+                  onDelete={(target) => {
+                    setDeleteTarget(target);
+                    deletion.open();
+                  }}
+                />
               ))}
             </Table.Tbody>
           </Table>
@@ -84,15 +101,33 @@ export function ProjectsPage({ canCreate }: { canCreate: boolean }) {
         </>
       )}
       <CreateProjectDialog opened={creating} onClose={close} />
+      <DeleteProjectDialog
+        opened={deleting}
+        projectId={deleteTarget.id}
+        projectName={deleteTarget.name}
+        onClose={deletion.close}
+        onDeleted={deletion.close}
+      />
     </>
   );
 }
 
-function ProjectRow({ project, language }: { project: Schema<'Project'>; language: string }) {
+function ProjectRow({
+  project,
+  language,
+  onDelete,
+}: {
+  project: Schema<'Project'>;
+  language: string;
+  onDelete: (project: { id: string; name: string }) => void;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const id = String(project.project_id);
+  const name = project.name ?? '';
   const summary = useQuery(projectSummaryQuery(client, id));
+  // The same query the project page asks, so opening the project afterwards finds it cached.
+  const permissions = useQuery(permissionsQuery(client, `/project/${id}`));
   const isPublic = project.metadata?.public === 'true';
   return (
     <Table.Tr>
@@ -119,6 +154,19 @@ function ProjectRow({ project, language }: { project: Schema<'Project'>; languag
         )}
       </Table.Td>
       <Table.Td>{formatDate(project.creation_time, language)}</Table.Td>
+      <Table.Td>
+        {permissions.data?.has('project:delete') && (
+          <Button
+            size="compact-sm"
+            variant="subtle"
+            color="red"
+            aria-label={t('projectDeletion.title', { name })}
+            onClick={() => onDelete({ id, name })}
+          >
+            {t('projectDeletion.delete')}
+          </Button>
+        )}
+      </Table.Td>
     </Table.Tr>
   );
 }
