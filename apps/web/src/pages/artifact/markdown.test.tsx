@@ -38,7 +38,9 @@ describe(Markdown.name, () => {
         '| `image.tag` \\| digest | latest |',
       ].join('\n'),
     );
-    expect(container.querySelector('pre code')?.textContent).toBe('image:\n  tag: "1.27" # **not bold**');
+    expect(container.querySelector('pre code')?.textContent?.trimEnd()).toBe(
+      'image:\n  tag: "1.27" # **not bold**',
+    );
     const outer = container.querySelector('ul')!;
     expect(outer.children).toHaveLength(2);
     expect(
