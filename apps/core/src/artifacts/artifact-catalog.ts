@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DatabaseService } from '../database/database.service.js';
-import { ARTIFACT_TYPE_SQL, INDEX_MEDIA_TYPES } from './artifact-type.js';
+import { INDEX_MEDIA_TYPES } from './artifact-type.js';
 import type { SortKey } from './harbor-query.js';
 
 /**
@@ -174,7 +174,7 @@ const CHILDREN_SQL = `(CASE WHEN m.media_type IN (${INDEX_TYPES_SQL}) THEN
     WHERE r.manifest_id = m.id) END)`;
 
 const ARTIFACT_COLUMNS = `m.id, m.repository_id, m.digest, m.media_type, m.artifact_type, m.size, m.payload,
-  m.subject_digest, m.annotations, m.created_at, m.pulled_at, m.extra_attrs, ${ARTIFACT_TYPE_SQL} AS type,
+  m.subject_digest, m.annotations, m.created_at, m.pulled_at, m.extra_attrs, m.type,
   ${TOTAL_SIZE_SQL} AS total_size, ${TAGS_SQL} AS tags, ${CHILDREN_SQL} AS children`;
 
 interface ArtifactRecord {
@@ -537,7 +537,12 @@ export class ArtifactCatalog {
           clauses.push(`m.artifact_type = ${params.add(filter.artifactType)}`);
           break;
         case 'type':
-          clauses.push(`${ARTIFACT_TYPE_SQL} = ANY(${params.add(filter.types)}::text[])`);
+          // One type as `=`, so the listing walks the type index in push order and stops at the page.
+          clauses.push(
+            filter.types.length === 1
+              ? `m.type = ${params.add(filter.types[0])}`
+              : `m.type = ANY(${params.add(filter.types)}::text[])`,
+          );
           break;
         case 'label':
           clauses.push(

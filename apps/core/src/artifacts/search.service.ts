@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
 import { DatabaseService } from '../database/database.service.js';
+import { highestRole } from '../rbac/access-control.service.js';
 import { ProjectRole } from '../rbac/rbac-policy.js';
 import { ArtifactCatalog } from './artifact-catalog.js';
 import { likeEscape } from './harbor-query.js';
@@ -19,7 +20,7 @@ interface ProjectRecord {
   created_at: Date;
   updated_at: Date;
   repo_count: string;
-  role: number | null;
+  roles: number[];
 }
 
 /** `GET /search`: projects and repositories whose names contain `q`, among those the caller may see. */
@@ -40,10 +41,14 @@ export class SearchService {
     const projects = await this.database.pool.query<ProjectRecord>(
       `SELECT p.id, p.name, p.owner_id, u.username AS owner_name, p.metadata, p.created_at, p.updated_at,
               (SELECT count(*) FROM repository r WHERE r.project_id = p.id) AS repo_count,
-              pm.role
+              -- The user's own role and those of the user's groups, as the rest of the access path.
+              ARRAY(SELECT DISTINCT pm.role FROM project_member pm
+                    WHERE pm.project_id = p.id
+                      AND (pm.user_id = $2
+                           OR pm.group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2))
+                    ORDER BY pm.role) AS roles
        FROM project p
        LEFT JOIN "user" u ON u.id = p.owner_id
-       LEFT JOIN project_member pm ON pm.project_id = p.id AND pm.user_id = $2
        WHERE p.name ILIKE $1 AND ($3::boolean OR p.id = ANY($4::bigint[]))
        ORDER BY p.name COLLATE "C" LIMIT $5`,
       [pattern, userId, visibility.all, visibility.all ? [] : visibility.projectIds, MAX_SEARCH_RESULTS],
@@ -98,7 +103,7 @@ function toProjectDto(row: ProjectRecord, sysadmin: boolean): SearchProjectDto {
       if (typeof value === 'string') metadata[key] = value;
     }
   }
-  const roles = row.role === null ? [] : [row.role];
+  const role = highestRole(row.roles as ProjectRole[]);
   return {
     project_id: Number(row.id),
     owner_id: row.owner_id === null ? 0 : Number(row.owner_id),
@@ -107,9 +112,9 @@ function toProjectDto(row: ProjectRecord, sysadmin: boolean): SearchProjectDto {
     update_time: row.updated_at.toISOString(),
     deleted: false,
     owner_name: row.owner_name ?? '',
-    togglable: sysadmin || row.role === ProjectRole.ProjectAdmin,
-    current_user_role_id: row.role ?? 0,
-    current_user_role_ids: roles,
+    togglable: sysadmin || role === ProjectRole.ProjectAdmin,
+    current_user_role_id: role ?? 0,
+    current_user_role_ids: row.roles,
     repo_count: Number(row.repo_count),
     metadata,
   };

@@ -8,9 +8,7 @@ import { HarborError } from '../common/harbor-error.js';
 import { hashPassword, verifyPassword } from '../crypto/password-hasher.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { DatabaseService } from '../database/database.service.js';
-import { AccessControlService } from '../rbac/access-control.service.js';
 import { TokenRevocationService } from '../token/token-revocation.service.js';
-import { Action, SystemResource } from '../rbac/rbac-policy.js';
 import {
   likeEscape,
   pageRequest,
@@ -58,12 +56,14 @@ export interface Caller {
   clientIp: string;
 }
 
-/** Local accounts: the users API. */
+/**
+ * Local accounts: the users API. Who may read or change which account is the access guard's
+ * decision (`self-or-system`, `system`); the rules here are those about the account itself.
+ */
 @Injectable()
 export class UserService {
   constructor(
     @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
     @Inject(SecretBox) private readonly secrets: SecretBox,
@@ -161,7 +161,6 @@ export class UserService {
   }
 
   async get(id: bigint, principal: Principal): Promise<UserResponseDto> {
-    await this.requireSelfOr(principal, id, Action.Read);
     const user = await this.find(id);
     return this.toResponse(user, isSelf(principal, id));
   }
@@ -175,7 +174,6 @@ export class UserService {
   }
 
   async updateProfile(id: bigint, profile: TUserProfileRequest, caller: Caller): Promise<void> {
-    await this.requireSelfOr(caller.principal, id, Action.Update);
     const user = await this.find(id);
     if (profile.email !== undefined && profile.email !== user.email) {
       const taken = await this.database.prisma.user.findFirst({
@@ -205,9 +203,11 @@ export class UserService {
     if (isSelf(caller.principal, id)) throw HarborError.forbidden('you cannot delete yourself');
     if (user.username === BOOTSTRAP_ADMIN) throw HarborError.forbidden('the admin user cannot be deleted');
     // Sessions and memberships go with the row; owned projects keep existing without an owner.
-    await this.database.prisma.user.delete({ where: { id } });
-    // Registry tokens already issued must not outlive the account (nor serve a new one of that name).
-    await this.revocations.revoke([user.username]);
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.user.delete({ where: { id } });
+      // Registry tokens already issued must not outlive the account (nor serve a new one of that name).
+      revoke([user.username]);
+    });
     await this.record(caller, 'delete', user.username);
   }
 
@@ -221,7 +221,6 @@ export class UserService {
     caller: Caller,
     sessionToken: string | null,
   ): Promise<void> {
-    await this.requireSelfOr(caller.principal, id, Action.Update);
     const user = await this.find(id);
     if (isSelf(caller.principal, id)) {
       if (!request.old_password)
@@ -243,13 +242,11 @@ export class UserService {
     }
     const passwordHash = await hashPassword(request.new_password);
     const keep = sessionToken && isSelf(caller.principal, id) ? hashToken(sessionToken) : undefined;
-    await this.database.prisma.$transaction([
-      this.database.prisma.user.update({ where: { id }, data: { passwordHash } }),
-      this.database.prisma.userSession.deleteMany({
-        where: { userId: id, ...(keep ? { id: { not: keep } } : {}) },
-      }),
-    ]);
-    await this.revocations.revoke([user.username]);
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.user.update({ where: { id }, data: { passwordHash } });
+      await tx.userSession.deleteMany({ where: { userId: id, ...(keep ? { id: { not: keep } } : {}) } });
+      revoke([user.username]);
+    });
     await this.record(caller, 'update', user.username);
   }
 
@@ -262,10 +259,13 @@ export class UserService {
       throw HarborError.forbidden('the admin user is always a system administrator');
     }
     if (user.sysadmin === sysadmin) return;
-    await this.database.prisma.user.update({ where: { id }, data: { sysadmin } });
-    // Tokens issued to a system administrator carry grants the user no longer holds.
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.user.update({ where: { id }, data: { sysadmin } });
+      // Tokens issued to a system administrator carry grants the user no longer holds.
+      if (!sysadmin) revoke([user.username]);
+    });
+    // Credentials verified moments ago carry the old flag.
     if (sysadmin) this.authentication.forgetCredentials(user.username);
-    else await this.revocations.revoke([user.username]);
     await this.record(caller, 'update', user.username);
   }
 
@@ -274,11 +274,12 @@ export class UserService {
    * under OIDC; Berth allows it always, so automation never has to hold the console password.
    */
   async setCliSecret(id: bigint, secret: string, caller: Caller): Promise<void> {
-    await this.requireSelfOr(caller.principal, id, Action.Update);
     const user = await this.find(id);
-    await this.database.prisma.user.update({ where: { id }, data: { cliSecret: this.secrets.seal(secret) } });
-    // A replaced CLI secret is usually a leaked one: what it obtained goes with it.
-    await this.revocations.revoke([user.username]);
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.user.update({ where: { id }, data: { cliSecret: this.secrets.seal(secret) } });
+      // A replaced CLI secret is usually a leaked one: what it obtained goes with it.
+      revoke([user.username]);
+    });
     await this.record(caller, 'update', user.username);
   }
 
@@ -286,12 +287,6 @@ export class UserService {
     const user = await this.database.prisma.user.findUnique({ where: { id } });
     if (!user) throw HarborError.notFound(`user ${id} not found`);
     return user;
-  }
-
-  private async requireSelfOr(principal: Principal, id: bigint, action: Action): Promise<void> {
-    if (isSelf(principal, id)) return;
-    if (await this.access.canSystem(principal, SystemResource.User, action)) return;
-    throw HarborError.forbidden(`not authorized to ${action} user ${id}`);
   }
 
   private async requireUnique(username: string, email: string): Promise<void> {

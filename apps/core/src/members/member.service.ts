@@ -104,22 +104,26 @@ export class MemberService {
     context: AuditContext,
   ): Promise<void> {
     const member = await this.find(project, memberId);
-    await this.database.prisma.projectMember.update({
-      where: { id: member.id },
-      data: {
-        ...(request.role_id !== undefined ? { role: request.role_id } : {}),
-        ...(request.repository_scopes !== undefined ? { repositoryScopes: request.repository_scopes } : {}),
-      },
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.projectMember.update({
+        where: { id: member.id },
+        data: {
+          ...(request.role_id !== undefined ? { role: request.role_id } : {}),
+          ...(request.repository_scopes !== undefined ? { repositoryScopes: request.repository_scopes } : {}),
+        },
+      });
+      revoke(await usernamesOf(tx, member));
     });
-    await this.revocations.revoke(await this.usernamesOf(member));
     await this.record(context, project, 'update', entityName(member));
   }
 
   async delete(project: ProjectRef, memberId: bigint, context: AuditContext): Promise<void> {
     const member = await this.find(project, memberId);
-    const { count } = await this.database.prisma.projectMember.deleteMany({ where: { id: member.id } });
-    if (count === 0) throw HarborError.notFound(`member ${memberId} not found in project ${project.name}`);
-    await this.revocations.revoke(await this.usernamesOf(member));
+    await this.revocations.transaction(async (tx, revoke) => {
+      const { count } = await tx.projectMember.deleteMany({ where: { id: member.id } });
+      if (count === 0) throw HarborError.notFound(`member ${memberId} not found in project ${project.name}`);
+      revoke(await usernamesOf(tx, member));
+    });
     await this.record(context, project, 'delete', entityName(member));
   }
 
@@ -143,17 +147,6 @@ export class MemberService {
     return { kind: 'group' as const, id: group.id, name: group.name };
   }
 
-  /** Whose registry tokens a change of this membership concerns. */
-  private async usernamesOf(member: MemberRow): Promise<string[]> {
-    if (member.user) return [member.user.username];
-    if (member.groupId === null) return [];
-    const rows = await this.database.prisma.userGroupMember.findMany({
-      where: { groupId: member.groupId },
-      select: { user: { select: { username: true } } },
-    });
-    return rows.map((row) => row.user.username);
-  }
-
   private async find(project: ProjectRef, memberId: bigint): Promise<MemberRow> {
     const member = await this.database.prisma.projectMember.findFirst({
       where: { id: memberId, projectId: project.id },
@@ -173,6 +166,17 @@ export class MemberService {
       clientIp: context.clientIp,
     });
   }
+}
+
+/** Whose registry tokens a change of this membership concerns (read in the changing transaction). */
+async function usernamesOf(tx: Prisma.TransactionClient, member: MemberRow): Promise<string[]> {
+  if (member.user) return [member.user.username];
+  if (member.groupId === null) return [];
+  const rows = await tx.userGroupMember.findMany({
+    where: { groupId: member.groupId },
+    select: { user: { select: { username: true } } },
+  });
+  return rows.map((row) => row.user.username);
 }
 
 function entityName(row: MemberRow): string {

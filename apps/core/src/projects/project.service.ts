@@ -5,9 +5,16 @@ import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
 import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import { isPublic } from '../rbac/project-lookup.service.js';
 import type { CveAllowlistDto } from '../security/cve-allowlist.dto.js';
 import { CveAllowlistService } from '../security/cve-allowlist.service.js';
 import { Action, ProjectResource, ProjectRole, SystemResource } from '../rbac/rbac-policy.js';
+import {
+  projectDeletedKey,
+  projectHiddenKey,
+  TokenRevocationService,
+  type Revoke,
+} from '../token/token-revocation.service.js';
 import {
   likeEscape,
   pageRequest,
@@ -72,6 +79,7 @@ export class ProjectService {
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CveAllowlistService) private readonly allowlists: CveAllowlistService,
+    @Inject(TokenRevocationService) private readonly revocations: TokenRevocationService,
   ) {}
 
   async list(principal: Principal, query: TListProjectsQuery): Promise<Page<ProjectDto>> {
@@ -183,10 +191,12 @@ export class ProjectService {
       }
       data.quotaLimit = BigInt(checkStorageLimit(request.storage_limit));
     }
-    await this.database.prisma.$transaction(async (tx) => {
-      const current = await lockProject(tx, ref.id);
-      data.metadata = { ...readMetadata(current.metadata), ...changes };
+    await this.revocations.transaction(async (tx, revoke) => {
+      const current = readMetadata((await lockProject(tx, ref.id)).metadata);
+      const metadata = { ...current, ...changes };
+      data.metadata = metadata;
       await tx.project.update({ where: { id: ref.id }, data });
+      revokeIfHidden(revoke, ref.name, current, metadata);
       if (request.cve_allowlist) await this.allowlists.setProject(tx, ref.id, request.cve_allowlist);
     });
     await this.record(principal, ref.id, 'update', ref.name, clientIp);
@@ -204,9 +214,13 @@ export class ProjectService {
     if (!verdict.deletable)
       throw HarborError.precondition(verdict.message ?? 'the project cannot be deleted');
     try {
-      // Members, robots, labels and quota rows go with it (ON DELETE CASCADE); a repository
-      // created meanwhile makes the foreign key refuse.
-      await this.database.prisma.project.delete({ where: { id: ref.id } });
+      await this.revocations.transaction(async (tx, revoke) => {
+        // Members, robots, labels and quota rows go with it (ON DELETE CASCADE); a repository
+        // created meanwhile makes the foreign key refuse.
+        await tx.project.delete({ where: { id: ref.id } });
+        // Tokens for its repositories would otherwise serve a new project of the same name.
+        revoke([projectDeletedKey(ref.name)]);
+      });
     } catch (error) {
       if (isForeignKeyViolation(error)) {
         throw HarborError.precondition(deletionRefusal(ref.name, 1));
@@ -305,21 +319,25 @@ export class ProjectService {
       );
     }
     const value = normalizeMetadataValue(name, input[name]);
-    await this.database.prisma.$transaction(async (tx) => {
+    await this.revocations.transaction(async (tx, revoke) => {
       const current = readMetadata((await lockProject(tx, ref.id)).metadata);
-      await tx.project.update({ where: { id: ref.id }, data: { metadata: { ...current, [name]: value } } });
+      const metadata = { ...current, [name]: value };
+      await tx.project.update({ where: { id: ref.id }, data: { metadata } });
+      revokeIfHidden(revoke, ref.name, current, metadata);
     });
     await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
 
   async deleteMetadata(principal: Principal, ref: ProjectRef, name: string, clientIp: string) {
-    await this.database.prisma.$transaction(async (tx) => {
+    await this.revocations.transaction(async (tx, revoke) => {
       const current = readMetadata((await lockProject(tx, ref.id)).metadata);
       if (!Object.hasOwn(current, name)) {
         throw HarborError.notFound(`project ${ref.name} has no metadata ${truncate(name)}`);
       }
-      delete current[name];
-      await tx.project.update({ where: { id: ref.id }, data: { metadata: current } });
+      const metadata = { ...current };
+      delete metadata[name];
+      await tx.project.update({ where: { id: ref.id }, data: { metadata } });
+      revokeIfHidden(revoke, ref.name, current, metadata);
     });
     await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
@@ -491,6 +509,14 @@ function checkStorageLimit(value: number): number {
     );
   }
   return value;
+}
+
+/**
+ * A project made private stops the pulls that tokens (anonymous ones, or of non-members) hold
+ * there only because it was public.
+ */
+function revokeIfHidden(revoke: Revoke, project: string, before: object, after: object): void {
+  if (isPublic(before) && !isPublic(after)) revoke([projectHiddenKey(project)]);
 }
 
 /** Reads the project row under a lock, so concurrent metadata changes do not lose each other's keys. */

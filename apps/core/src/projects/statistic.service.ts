@@ -8,6 +8,7 @@ import type { StatisticDto } from './project.dto.js';
 /**
  * Harbor's statistic: public projects and repositories count for everyone; private ones only where
  * the caller is a member; totals and storage for those holding the system statistic permission.
+ * Storage is counted as quotas count it (blobs and manifests), each stored object once.
  */
 @Injectable()
 export class StatisticService {
@@ -52,8 +53,15 @@ export class StatisticService {
     if (admin) {
       statistic.total_project_count = statistic.public_project_count + statistic.private_project_count;
       statistic.total_repo_count = statistic.public_repo_count + statistic.private_repo_count;
+      // Harbor's total is the size of every distinct stored object, manifests included (Harbor
+      // keeps manifests in its blob table), as a project's quota counts them: once each, however
+      // many repositories or projects share it. Berth keeps manifests apart from blobs.
       const storage = await this.database.pool.query<{ total: string | null }>(
-        'SELECT sum(size) AS total FROM blob',
+        `SELECT sum(size) AS total FROM (
+           SELECT digest, size FROM blob
+           UNION
+           SELECT digest, size FROM manifest
+         ) AS stored`,
       );
       statistic.total_storage_consumption = Number(storage.rows[0]?.total ?? 0);
     }

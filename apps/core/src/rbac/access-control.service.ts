@@ -59,7 +59,20 @@ export class AccessControlService {
     project: ProjectRef,
     repository?: string,
   ): Promise<Permission[]> {
-    const granted: Permission[] = project.public ? [...PUBLIC_PROJECT_PERMISSIONS] : [];
+    const own = await this.ownProjectPermissions(principal, project, repository);
+    return project.public ? dedupe([...PUBLIC_PROJECT_PERMISSIONS, ...own]) : own;
+  }
+
+  /**
+   * What the principal holds in `project` by its own right (system administration, roles, robot
+   * permissions), leaving out what a public project grants everyone.
+   */
+  async ownProjectPermissions(
+    principal: Principal,
+    project: ProjectRef,
+    repository?: string,
+  ): Promise<Permission[]> {
+    const granted: Permission[] = [];
     if (principal.kind === 'user') {
       if (principal.sysadmin) return [...ALL_PROJECT_PERMISSIONS];
       // A user may hold several roles at once (directly and through groups): each grants its

@@ -16,7 +16,11 @@ import {
   type ResourceActions,
 } from '../token/token-scope.js';
 import { TOKEN_SERVICE, TOKEN_SETTINGS, tokenRealm, type TokenSettings } from '../token/token-settings.js';
-import { TokenRevocationService } from '../token/token-revocation.service.js';
+import {
+  projectDeletedKey,
+  projectHiddenKey,
+  TokenRevocationService,
+} from '../token/token-revocation.service.js';
 import { TokenVerifier, type VerifiedToken } from '../token/token-verifier.js';
 
 const DENIED = 'requested access to the resource is denied';
@@ -84,6 +88,17 @@ export class TokenAuthorizer implements Authorizer {
       );
     }
     if (!needed) return allowed(token);
+    const revokedFor = [needed.name, ...(source ? [source] : [])].find((name) =>
+      this.revokedInProject(token, name),
+    );
+    if (revokedFor !== undefined) {
+      return this.challenge(
+        req,
+        [needed, ...sourceScope],
+        `${AUTHENTICATION_REQUIRED}: the token's access to ${revokedFor} has been revoked`,
+        'invalid_token',
+      );
+    }
     if (covers(token, needed)) {
       if (!source || findEntry(token, 'repository', source)) return allowed(token);
       return this.challenge(
@@ -108,6 +123,20 @@ export class TokenAuthorizer implements Authorizer {
       );
     }
     return this.deny(req, needed, await this.denialReason(needed));
+  }
+
+  /**
+   * Whether the token lost `repository` with its project: the project was deleted since the token
+   * was issued, or made private while the token held its pull only because it was public.
+   */
+  private revokedInProject(token: VerifiedToken, repository: string): boolean {
+    const parts = splitRepository(repository);
+    if (!parts) return false;
+    if (this.revocations.isRevoked(projectDeletedKey(parts.project), token.issuedAt)) return true;
+    return (
+      token.publicPull.includes(repository) &&
+      this.revocations.isRevoked(projectHiddenKey(parts.project), token.issuedAt)
+    );
   }
 
   private async denialReason(needed: ResourceActions): Promise<string> {

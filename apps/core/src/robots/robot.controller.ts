@@ -72,8 +72,8 @@ export class RobotController {
 
   @Get(':robot_id')
   @Access({ scope: 'robot', param: 'robot_id', action: Action.Read })
-  get(@CurrentPrincipal() principal: Principal, @Param('robot_id') id: string): Promise<RobotDto> {
-    return this.robots.get(principal, id);
+  get(@Param('robot_id') id: string): Promise<RobotDto> {
+    return this.robots.get(id);
   }
 
   @Put(':robot_id')

@@ -45,8 +45,9 @@ const SECRET_RULE =
 
 /**
  * Robot accounts, Harbor's model: system robots (any projects, system resources) and project robots
- * (one project). Managing them needs the system's or the project's `robot` permission, and a robot
- * is never granted a permission its creator (or updater) does not hold.
+ * (one project). Managing them needs the system's or the project's `robot` permission: for a robot
+ * a route names, the access guard's `robot` rule has checked it; listing and creating check it here.
+ * A robot is never granted a permission its creator (or updater) does not hold.
  */
 @Injectable()
 export class RobotService {
@@ -100,9 +101,8 @@ export class RobotService {
     return { items: rows.map((row) => toDto(row, prefix)), total, page, pageSize };
   }
 
-  async get(principal: Principal, id: string): Promise<RobotDto> {
+  async get(id: string): Promise<RobotDto> {
     const robot = await this.find(id);
-    await this.requireAccess(principal, levelOf(robot), projectRefOf(robot), Action.Read);
     return toDto(robot, await this.authentication.robotPrefix());
   }
 
@@ -168,7 +168,6 @@ export class RobotService {
     const robot = await this.find(id);
     const level = levelOf(robot);
     const project = projectRefOf(robot);
-    await this.requireAccess(principal, level, project, Action.Update);
     const prefix = await this.authentication.robotPrefix();
     const fullName = fullNameOf(prefix, robot.name, robot.project?.name ?? null);
     if (request.level !== level || (request.name !== robot.name && request.name !== fullName)) {
@@ -192,23 +191,26 @@ export class RobotService {
       data.duration = duration;
       data.expiresAt = expiry(robot.createdAt, duration);
     }
-    await this.database.prisma.robot.update({ where: { id: robot.id }, data });
-    // Tokens issued before carry what the robot held then: disabled or narrowed, they must stop.
-    await this.revocations.revoke([fullName]);
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.robot.update({ where: { id: robot.id }, data });
+      // Tokens issued before carry what the robot held then: disabled or narrowed, they must stop.
+      revoke([fullName]);
+    });
     await this.record(principal, 'update', fullName, robot.projectId, clientIp);
   }
 
   async delete(principal: Principal, id: string, clientIp: string): Promise<void> {
     const robot = await this.find(id);
-    await this.requireAccess(principal, levelOf(robot), projectRefOf(robot), Action.Delete);
-    await this.database.prisma.robot.deleteMany({ where: { id: robot.id } });
     const fullName = fullNameOf(
       await this.authentication.robotPrefix(),
       robot.name,
       robot.project?.name ?? null,
     );
-    // Neither logins verified moments ago nor registry tokens may outlive the robot.
-    await this.revocations.revoke([fullName]);
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.robot.deleteMany({ where: { id: robot.id } });
+      // Neither logins verified moments ago nor registry tokens may outlive the robot.
+      revoke([fullName]);
+    });
     await this.record(principal, 'delete', fullName, robot.projectId, clientIp);
   }
 
@@ -221,20 +223,19 @@ export class RobotService {
   ): Promise<RobotSecretDto> {
     requireUser(principal);
     const robot = await this.find(id);
-    await this.requireAccess(principal, levelOf(robot), projectRefOf(robot), Action.Update);
     if (request.secret !== undefined && request.secret !== '') requireStrongSecret(request.secret);
     const secret = request.secret || generateSecret();
-    await this.database.prisma.robot.update({
-      where: { id: robot.id },
-      data: { secretHash: await hashPassword(secret) },
-    });
+    const secretHash = await hashPassword(secret);
     const fullName = fullNameOf(
       await this.authentication.robotPrefix(),
       robot.name,
       robot.project?.name ?? null,
     );
-    // A secret is refreshed because the old one may have leaked: so may its tokens.
-    await this.revocations.revoke([fullName]);
+    await this.revocations.transaction(async (tx, revoke) => {
+      await tx.robot.update({ where: { id: robot.id }, data: { secretHash } });
+      // A secret is refreshed because the old one may have leaked: so may its tokens.
+      revoke([fullName]);
+    });
     await this.record(principal, 'update', fullName, robot.projectId, clientIp);
     return { secret };
   }

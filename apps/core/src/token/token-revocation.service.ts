@@ -5,7 +5,7 @@ import {
   type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { PoolClient } from '@berth/db';
+import type { PoolClient, Prisma } from '@berth/db';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import { DatabaseService } from '../database/database.service.js';
 
@@ -25,11 +25,17 @@ const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
  * new secret; a user deleted, given a new password or CLI secret, no longer sysadmin, or removed
  * from a project or group.
  *
- * A revocation is a row (subject, revoked_at) and a NOTIFY; every core keeps the recent rows in
+ * A revocation is a row (subject, revoked_at) and a NOTIFY, written in the same transaction as the
+ * change that causes it (`transaction`): the change and the revocation commit together or not at
+ * all, and PostgreSQL delivers the NOTIFY only at commit. Every core keeps the recent rows in
  * memory, refreshed by LISTEN (and reloaded whole after its listening connection drops), so
  * `/v2/` checks a token against memory alone. A token is refused when it was issued in or before
  * the second of its subject's latest revocation (`iat` has one-second resolution); the token
  * service waits out that second before issuing the subject a new one.
+ *
+ * Besides subjects, a project can be revoked (`projectDeletedKey`: every token for its
+ * repositories; `projectHiddenKey`: the pulls a token holds there only because it was public):
+ * these keys hold a ':', which no username or robot name does.
  */
 @Injectable()
 export class TokenRevocationService implements OnModuleInit, BeforeApplicationShutdown {
@@ -64,22 +70,46 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
     }
   }
 
-  /** Refuses every token issued to `subjects` until now, on every core. */
-  async revoke(subjects: readonly string[]): Promise<void> {
-    const unique = [...new Set(subjects.filter((subject) => subject !== ''))];
-    if (unique.length === 0) return;
-    const { rows } = await this.database.pool.query<{ subject: string; revoked_at: Date }>(
-      `INSERT INTO token_revocation (subject, revoked_at)
-       SELECT subject, now() FROM unnest($1::text[]) AS subject
-       ON CONFLICT (subject) DO UPDATE SET revoked_at = EXCLUDED.revoked_at
-       RETURNING subject, revoked_at`,
-      [unique],
-    );
+  /**
+   * Runs `work` in a transaction in which it may `revoke` subjects: their revocation rows and the
+   * NOTIFY are written last, just before the commit, so they stand or fall with the change, and
+   * this core refuses the tokens as soon as the commit returns.
+   */
+  async transaction<T>(work: (tx: Prisma.TransactionClient, revoke: Revoke) => Promise<T>): Promise<T> {
+    const revoked: (readonly [string, number])[] = [];
+    const result = await this.database.prisma.$transaction(async (tx) => {
+      const subjects: string[] = [];
+      const value = await work(tx, (more) => void subjects.push(...more));
+      revoked.push(...(await this.record(tx, subjects)));
+      return value;
+    });
     // This core refuses the tokens at once, without waiting for its own notification.
-    for (const row of rows) this.apply(row.subject, row.revoked_at.getTime());
-    for (const payload of notificationPayloads(rows.map((row) => [row.subject, row.revoked_at.getTime()]))) {
-      await this.database.pool.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, payload]);
+    for (const [subject, revokedAtMs] of revoked) this.apply(subject, revokedAtMs);
+    return result;
+  }
+
+  private async record(
+    tx: Prisma.TransactionClient,
+    subjects: readonly string[],
+  ): Promise<(readonly [string, number])[]> {
+    const unique = [...new Set(subjects.filter((subject) => subject !== ''))];
+    if (unique.length === 0) return [];
+    // clock_timestamp(), not now(): now() is when the transaction began, and a token issued between
+    // then and this statement still carries what the change takes away.
+    const rows = await tx.$queryRawUnsafe<{ subject: string; revoked_at: Date }[]>(
+      `INSERT INTO token_revocation (subject, revoked_at)
+       SELECT subject, clock_timestamp() FROM unnest($1::text[]) AS subject
+       ON CONFLICT (subject) DO UPDATE
+         SET revoked_at = greatest(token_revocation.revoked_at, EXCLUDED.revoked_at)
+       RETURNING subject, revoked_at`,
+      unique,
+    );
+    const entries = rows.map((row) => [row.subject, row.revoked_at.getTime()] as const);
+    // Inside the transaction, NOTIFY is delivered at commit, and never if it rolls back.
+    for (const payload of notificationPayloads(entries)) {
+      await tx.$executeRawUnsafe('SELECT pg_notify($1, $2)', REVOCATION_CHANNEL, payload);
     }
+    return entries;
   }
 
   /** Whether a token of `subject` issued at `issuedAt` (Unix seconds) has been revoked. */
@@ -185,6 +215,22 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
       );
     }
   }
+}
+
+/** Records subjects whose tokens the enclosing transaction revokes when it commits. */
+export type Revoke = (subjects: readonly string[]) => void;
+
+/** The revocation key refusing every token for a deleted project's repositories. */
+export function projectDeletedKey(project: string): string {
+  return `project:${project}`;
+}
+
+/**
+ * The revocation key refusing the pulls a token holds in a project only because the project was
+ * public (the token's `public_pull` claim), once it is made private.
+ */
+export function projectHiddenKey(project: string): string {
+  return `public:${project}`;
 }
 
 /** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more: a large group is announced in parts. */

@@ -6,6 +6,11 @@ export const TOKEN_ISSUER = 'berth-token-issuer';
 export const TOKEN_SERVICE = 'berth';
 /** Path of the token endpoint, relative to the external URL. */
 export const TOKEN_PATH = '/service/token';
+/**
+ * Berth's own claim (clients ignore it): the repositories whose pull the token holds only because
+ * their project was public, refused once the project is made private.
+ */
+export const PUBLIC_PULL_CLAIM = 'public_pull';
 /** Token lifetime when the `token_expiration` setting (minutes) is unset. */
 export const DEFAULT_TOKEN_MINUTES = 30;
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { errors, jwtVerify, type JWTHeaderParameters } from 'jose';
 import { SigningKeyService, TOKEN_ALGORITHM } from './signing-key.service.js';
 import type { ResourceActions } from './token-scope.js';
-import { TOKEN_ISSUER, TOKEN_SERVICE } from './token-settings.js';
+import { PUBLIC_PULL_CLAIM, TOKEN_ISSUER, TOKEN_SERVICE } from './token-settings.js';
 
 export interface VerifiedToken {
   /** `sub`: the username or robot name; empty for an anonymous token. */
@@ -14,6 +14,8 @@ export interface VerifiedToken {
   notBefore: number;
   /** `iat` in Unix seconds, as signed: revocations are checked against it. */
   issuedAt: number;
+  /** Repositories whose pull the token holds only because their project was public. */
+  publicPull: string[];
 }
 
 export type TokenCheck = { valid: true; token: VerifiedToken } | { valid: false; reason: string };
@@ -54,7 +56,8 @@ export class TokenVerifier {
       return { valid: false, reason: describe(error) };
     }
     const access = parseAccess(payload.access);
-    if (!access || typeof payload.sub !== 'string') {
+    const publicPull = parsePublicPull(payload[PUBLIC_PULL_CLAIM]);
+    if (!access || !publicPull || typeof payload.sub !== 'string') {
       return { valid: false, reason: 'the token has a malformed claim' };
     }
     const verified: VerifiedToken = {
@@ -63,6 +66,7 @@ export class TokenVerifier {
       expiresAt: (payload.exp as number) * 1000,
       notBefore: (payload.nbf as number) * 1000,
       issuedAt: payload.iat as number,
+      publicPull,
     };
     if (this.cache.size >= CACHE_SIZE) {
       const oldest = this.cache.keys().next().value;
@@ -101,6 +105,12 @@ function parseAccess(value: unknown): ResourceActions[] | null {
     access.push({ type, name, actions: actions as string[] });
   }
   return access;
+}
+
+function parsePublicPull(value: unknown): string[] | null {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((name) => typeof name === 'string')) return null;
+  return value as string[];
 }
 
 function describe(error: unknown): string {

@@ -11,12 +11,13 @@ import { ProjectLookupService } from '../rbac/project-lookup.service.js';
 import {
   Action,
   hasPermission,
+  PUBLIC_PROJECT_PERMISSIONS,
   REGISTRY_ACTION_PERMISSION,
   SystemResource,
   type Permission,
 } from '../rbac/rbac-policy.js';
 import { SigningKeyService, TOKEN_ALGORITHM } from './signing-key.service.js';
-import { TokenRevocationService } from './token-revocation.service.js';
+import { projectDeletedKey, projectHiddenKey, TokenRevocationService } from './token-revocation.service.js';
 import type { OAuthTokenResponseDto, TOAuthTokenForm, TokenResponseDto, TTokenQuery } from './token.dto.js';
 import {
   formatScope,
@@ -26,7 +27,13 @@ import {
   splitRepository,
   type ResourceActions,
 } from './token-scope.js';
-import { DEFAULT_TOKEN_MINUTES, TOKEN_ISSUER, TOKEN_SERVICE } from './token-settings.js';
+import { DEFAULT_TOKEN_MINUTES, PUBLIC_PULL_CLAIM, TOKEN_ISSUER, TOKEN_SERVICE } from './token-settings.js';
+
+/** A principal's permissions in a project: all it holds, and those it holds by its own right. */
+interface RepositoryPermissions {
+  held: readonly Permission[];
+  own: readonly Permission[];
+}
 
 /** Longest lifetime the `token_expiration` setting may ask for: one day. */
 const MAX_TOKEN_MINUTES = 24 * 60;
@@ -73,24 +80,34 @@ export class TokenService {
 
   /** The part of each scope the principal holds; scopes it holds nothing of stay with no actions. */
   async grant(principal: Principal, scopes: ResourceActions[]): Promise<ResourceActions[]> {
-    const permissionsByProject = new Map<string, Permission[] | null>();
-    const granted: ResourceActions[] = [];
+    return (await this.grantWithOrigin(principal, scopes)).access;
+  }
+
+  /**
+   * The grant, and the repositories whose pull it holds only because their project is public: a
+   * token carries those (`public_pull`) so that making the project private can stop them.
+   */
+  private async grantWithOrigin(
+    principal: Principal,
+    scopes: ResourceActions[],
+  ): Promise<{ access: ResourceActions[]; publicPull: string[] }> {
+    const permissionsByProject = new Map<string, RepositoryPermissions | null>();
+    const access: ResourceActions[] = [];
+    const publicPull: string[] = [];
     for (const scope of scopes) {
       if (scope.type === 'repository') {
-        granted.push({
-          type: scope.type,
-          name: scope.name,
-          actions: await this.grantRepository(principal, scope, permissionsByProject),
-        });
+        const { actions, pullIsPublic } = await this.grantRepository(principal, scope, permissionsByProject);
+        access.push({ type: scope.type, name: scope.name, actions });
+        if (pullIsPublic) publicPull.push(scope.name);
       } else if (scope.type === 'registry' && scope.name === 'catalog') {
         const allowed =
           scope.actions.includes('*') &&
           (await this.accessControl.canSystem(principal, SystemResource.Catalog, Action.Read));
-        granted.push({ type: scope.type, name: scope.name, actions: allowed ? ['*'] : [] });
+        access.push({ type: scope.type, name: scope.name, actions: allowed ? ['*'] : [] });
       }
       // Other resource types (plugins, notary) do not exist here: nothing is granted for them.
     }
-    return granted;
+    return { access, publicPull };
   }
 
   /**
@@ -136,36 +153,47 @@ export class TokenService {
   private async grantRepository(
     principal: Principal,
     scope: ResourceActions,
-    cache: Map<string, Permission[] | null>,
-  ): Promise<string[]> {
+    cache: Map<string, RepositoryPermissions | null>,
+  ): Promise<{ actions: string[]; pullIsPublic: boolean }> {
     const parts = splitRepository(scope.name);
-    if (!parts) return [];
+    if (!parts) return { actions: [], pullIsPublic: false };
     const key = `${parts.project}\u0000${parts.path}`;
     let permissions = cache.get(key);
     if (permissions === undefined) {
       const project = await this.projects.findByName(parts.project);
-      permissions = project
-        ? await this.accessControl.projectPermissions(principal, project, parts.path)
-        : null;
+      permissions = null;
+      if (project) {
+        const own = await this.accessControl.ownProjectPermissions(principal, project, parts.path);
+        permissions = { own, held: project.public ? [...PUBLIC_PROJECT_PERMISSIONS, ...own] : own };
+      }
       cache.set(key, permissions);
     }
-    if (!permissions) return [];
-    const held = permissions;
-    return requestedRepositoryActions(scope.actions).filter((action) => {
+    if (!permissions) return { actions: [], pullIsPublic: false };
+    const { held, own } = permissions;
+    const actions = requestedRepositoryActions(scope.actions).filter((action) => {
       const needed = REGISTRY_ACTION_PERMISSION[action];
       return hasPermission(held, needed.resource, needed.action);
     });
+    const pull = REGISTRY_ACTION_PERMISSION.pull;
+    const pullIsPublic = actions.includes('pull') && !hasPermission(own, pull.resource, pull.action);
+    return { actions, pullIsPublic };
   }
 
   private async sign(principal: Principal, scopes: ResourceActions[]): Promise<TokenResponseDto> {
     const subject = principal.kind === 'anonymous' ? '' : principalName(principal);
-    // A token signed in the second of a revocation would be refused with the revoked ones.
+    // A token signed in the second of a revocation would be refused with the revoked ones: that of
+    // its subject, or of a project it names (deleted, perhaps created again since).
     await this.revocations.waitUntilIssuable(subject);
-    const access = await this.grant(principal, scopes);
+    for (const project of projectsOf(scopes)) {
+      await this.revocations.waitUntilIssuable(projectDeletedKey(project));
+      await this.revocations.waitUntilIssuable(projectHiddenKey(project));
+    }
+    const { access, publicPull } = await this.grantWithOrigin(principal, scopes);
     const minutes = await this.lifetimeMinutes();
     const issuedAt = Math.floor(Date.now() / 1000);
     const key = this.keys.signingKey();
-    const token = await new SignJWT({ access })
+    const claims = publicPull.length > 0 ? { access, [PUBLIC_PULL_CLAIM]: publicPull } : { access };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid: key.kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setSubject(subject)
@@ -217,4 +245,13 @@ export class TokenService {
       success: true,
     });
   }
+}
+
+function projectsOf(scopes: ResourceActions[]): Set<string> {
+  const projects = new Set<string>();
+  for (const scope of scopes) {
+    const parts = scope.type === 'repository' ? splitRepository(scope.name) : null;
+    if (parts) projects.add(parts.project);
+  }
+  return projects;
 }

@@ -113,10 +113,12 @@ export class UserGroupService {
   /** Its project memberships go with it (ON DELETE CASCADE), and with them its users' tokens. */
   async delete(id: bigint, caller: Caller): Promise<void> {
     const group = await this.find(id);
-    const usernames = await this.usernames(id);
-    const { count } = await this.database.prisma.userGroup.deleteMany({ where: { id } });
-    if (count === 0) throw HarborError.notFound(`user group ${id} not found`);
-    await this.revocations.revoke(usernames);
+    await this.revocations.transaction(async (tx, revoke) => {
+      const usernames = await usernamesIn(tx, id);
+      const { count } = await tx.userGroup.deleteMany({ where: { id } });
+      if (count === 0) throw HarborError.notFound(`user group ${id} not found`);
+      revoke(usernames);
+    });
     await this.record(caller, 'delete', 'user_group', group.name);
   }
 
@@ -171,20 +173,12 @@ export class UserGroupService {
       include: { user: { select: { username: true } } },
     });
     if (!member) throw HarborError.notFound(`user ${userId} is not in group ${group.name}`);
-    const { count } = await this.database.prisma.userGroupMember.deleteMany({
-      where: { groupId: id, userId },
+    await this.revocations.transaction(async (tx, revoke) => {
+      const { count } = await tx.userGroupMember.deleteMany({ where: { groupId: id, userId } });
+      if (count === 0) throw HarborError.notFound(`user ${userId} is not in group ${group.name}`);
+      revoke([member.user.username]);
     });
-    if (count === 0) throw HarborError.notFound(`user ${userId} is not in group ${group.name}`);
-    await this.revocations.revoke([member.user.username]);
     await this.record(caller, 'delete', 'user_group_member', `${group.name}:${member.user.username}`);
-  }
-
-  private async usernames(id: bigint): Promise<string[]> {
-    const rows = await this.database.prisma.userGroupMember.findMany({
-      where: { groupId: id },
-      select: { user: { select: { username: true } } },
-    });
-    return rows.map((row) => row.user.username);
   }
 
   private async find(id: bigint): Promise<GroupRow> {
@@ -202,6 +196,14 @@ export class UserGroupService {
       clientIp: caller.clientIp,
     });
   }
+}
+
+async function usernamesIn(tx: Prisma.TransactionClient, groupId: bigint): Promise<string[]> {
+  const rows = await tx.userGroupMember.findMany({
+    where: { groupId },
+    select: { user: { select: { username: true } } },
+  });
+  return rows.map((row) => row.user.username);
 }
 
 function toGroupDto(row: GroupRow): UserGroupDto {

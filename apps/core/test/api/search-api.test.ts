@@ -67,6 +67,42 @@ describe('search API', () => {
     });
   });
 
+  it('counts group memberships in the role, the highest winning', async () => {
+    const group = await api<void>(core.url, 'POST', '/usergroups', {
+      as: ADMIN,
+      body: { group_name: uniqueName('searchers') },
+    });
+    expect(group.status).toBe(201);
+    const groupId = Number(group.headers.get('location')!.split('/').pop());
+    const joined = await api(core.url, 'POST', `/usergroups/${groupId}/members`, {
+      as: ADMIN,
+      body: { user_id: Number(member.id) },
+    });
+    expect(joined.status).toBe(201);
+    // The user is a guest of `mine` directly and a maintainer through the group; `closed` only
+    // through the group.
+    for (const project of [mine, closed]) {
+      const added = await api(core.url, 'POST', `/projects/${project}/members`, {
+        as: ADMIN,
+        body: { role_id: ProjectRole.Maintainer, member_group: { id: groupId } },
+      });
+      expect(added.status).toBe(201);
+    }
+    const reply = await api(core.url, 'GET', `/search?q=${word}`, { as: member });
+    expect(reply.status).toBe(200);
+    assertHarborResponse('search', 200, reply.body);
+    const byName = new Map(reply.body.project.map((p: { name: string }) => [p.name, p]));
+    expect(byName.get(mine)).toMatchObject({
+      current_user_role_id: ProjectRole.Maintainer,
+      current_user_role_ids: [ProjectRole.Guest, ProjectRole.Maintainer],
+      togglable: false,
+    });
+    expect(byName.get(closed)).toMatchObject({
+      current_user_role_id: ProjectRole.Maintainer,
+      current_user_role_ids: [ProjectRole.Maintainer],
+    });
+  });
+
   it('finds only public content for anonymous callers', async () => {
     const reply = await api(core.url, 'GET', `/search?q=${word}`);
     expect(reply.status).toBe(200);
