@@ -1,6 +1,7 @@
 import { administrationEn } from './areas/administration';
 import { navigationEn } from './areas/navigation';
 import { projectSettingsEn } from './areas/project-settings';
+import { repositoryActionsEn } from './areas/repository-actions';
 
 export const en = {
   app: { name: 'Berth', skipToContent: 'Skip to content' },
@@ -100,6 +101,7 @@ export const en = {
   ...projectSettingsEn,
   ...administrationEn,
   ...navigationEn,
+  ...repositoryActionsEn,
 };
 
 export type Messages = typeof en;

@@ -1,6 +1,7 @@
 import { administrationZhCN } from './areas/administration';
 import { navigationZhCN } from './areas/navigation';
 import { projectSettingsZhCN } from './areas/project-settings';
+import { repositoryActionsZhCN } from './areas/repository-actions';
 import type { Messages } from './en';
 
 export const zhCN: Messages = {
@@ -101,4 +102,5 @@ export const zhCN: Messages = {
   ...projectSettingsZhCN,
   ...administrationZhCN,
   ...navigationZhCN,
+  ...repositoryActionsZhCN,
 };

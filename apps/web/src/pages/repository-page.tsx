@@ -14,6 +14,7 @@ import { EmptyState, ErrorState, LoadingState } from '../components/states';
 import { artifactPath, isIndex } from './artifact/artifact-paths';
 import { ArtifactTypeIcon } from './artifact/artifact-type-icon';
 import { LabelBadge } from './artifact/label-badge';
+import { RepositoryHeaderActions } from './repository/repository-header-actions';
 
 const PAGE_SIZE = 15;
 
@@ -61,6 +62,7 @@ export function RepositoryPage({ projectId, repository }: { projectId: string; r
       <Title order={1} size="h2">
         {projectName ? `${projectName}/${repository}` : repository}
       </Title>
+      <RepositoryHeaderActions projectId={projectId} repository={repository} />
       <Title order={2} size="h3">
         {t('artifacts.title')}
       </Title>

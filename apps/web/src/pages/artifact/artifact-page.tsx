@@ -35,6 +35,7 @@ import { ArtifactLabels } from './artifact-labels';
 import { isIndex, repositoryPath } from './artifact-paths';
 import { ArtifactTags } from './artifact-tags';
 import { ArtifactTypeIcon } from './artifact-type-icon';
+import { CopyArtifactDialog } from './copy-artifact-dialog';
 
 /** The route's wrapper: resolves the project (the route holds its id) before the artifact loads. */
 export function ArtifactPage({
@@ -73,6 +74,7 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
   const history = useQuery({ ...buildHistoryQuery(client, artifactRef), enabled: !!image });
   const remove = useDeleteArtifact(artifactRef);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [copying, setCopying] = useState(false);
   const { project, repository } = artifactRef;
 
   const breadcrumbs = (
@@ -145,6 +147,11 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
             value={pullCommand(window.location.host, project, repository, data)}
             label={t('artifacts.copyPull', { reference: tags[0]?.name ?? shortDigest(digest) })}
           />
+          {can('repository:pull') && (
+            <Button variant="light" onClick={() => setCopying(true)}>
+              {t('copyArtifact.action')}
+            </Button>
+          )}
           {can('artifact:delete') && (
             <Button color="red" variant="light" onClick={() => setConfirmDelete(true)}>
               {t('artifact.delete')}
@@ -223,6 +230,11 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
         )}
       </Tabs>
 
+      <CopyArtifactDialog
+        opened={copying}
+        source={{ project, repository, digest }}
+        onClose={() => setCopying(false)}
+      />
       <ConfirmDialog
         opened={confirmDelete}
         title={t('artifact.deleteTitle')}
