@@ -6,24 +6,23 @@
  * the console showed once; a project quota edited in the console is the API's; the system CVE
  * allowlist saved in the console is the API's. Screenshots land in docs/screenshots/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.js';
-import { Scratch, Skopeo, toolsAvailable } from '../support/client-tools.js';
+import { Scratch } from '../support/client-tools.js';
+import {
+  consoleTestsAvailable,
+  createProject,
+  createUser,
+  launchConsoleBrowser,
+  pushImage,
+  screenshot as saveScreenshot,
+  signIn as signInAs,
+  signOut as signOutOf,
+} from '../support/console-browser.js';
 import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
-import { writeImageLayout } from '../support/oci-layout.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// The core serves BERTH_CONSOLE_DIR when set (a build kept apart from apps/web/dist), else apps/web/dist.
-const CONSOLE_DIR =
-  process.env.BERTH_CONSOLE_DIR ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
-const CONSOLE_BUILT = existsSync(join(CONSOLE_DIR, 'index.html'));
-const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
-const available = existsSync(CHROMIUM) && toolsAvailable('skopeo') && CONSOLE_BUILT;
+const available = consoleTestsAvailable('skopeo');
 
 const SUFFIX = Date.now().toString(36);
 const PROJECT = `team-${SUFFIX}`;
@@ -41,24 +40,9 @@ let admin: ApiClient;
 let scratch: Scratch;
 let projectId: number;
 
-async function screenshot(name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-}
-
-async function signIn(username: string, password: string): Promise<void> {
-  await page.goto(`${core.url}/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByTestId('user-menu').click();
-  await page.getByTestId('sign-out').click();
-  await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor();
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
+const signIn = (username: string, password: string) => signInAs(page, core.url, username, password);
+const signOut = () => signOutOf(page);
 
 /** The claims of a JWT, unverified: the core's own tests check signatures; here only the grant matters. */
 function claims(token: string): { sub: string; access: { type: string; name: string; actions: string[] }[] } {
@@ -67,50 +51,17 @@ function claims(token: string): { sub: string; access: { type: string; name: str
 
 describe.skipIf(!available)('console administration: groups, system robots, quotas (Chromium)', () => {
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
     core = await startCore();
     admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
-    for (const name of [PROJECT, OTHER_PROJECT]) {
-      const created = await admin.post('/projects', { project_name: name, metadata: { public: 'false' } });
-      expect(created.status).toBe(201);
-    }
-    projectId = (await admin.get(`/projects/${PROJECT}`)).body.project_id;
-    const user = await admin.post('/users', {
-      username: USER,
-      email: `${USER}@example.com`,
-      realname: 'Erin Builder',
-      password: USER_PASSWORD,
-    });
-    expect(user.status).toBe(201);
+    projectId = await createProject(admin, PROJECT);
+    await createProject(admin, OTHER_PROJECT);
+    await createUser(admin, USER, USER_PASSWORD, 'Erin Builder');
 
     // Something stored, so the quota page has a usage bar to show.
     scratch = await Scratch.create('console-admin-more');
-    const layout = scratch.path('layout');
-    await writeImageLayout(layout, '1.0', { layers: 1, largeLayerBytes: 3 * MiB });
-    const skopeo = await Skopeo.create({ host: new URL(core.url).host, credentials: null }, scratch);
-    await skopeo.copy(`oci:${layout}:1.0`, skopeo.ref(`${PROJECT}/app:1.0`), [
-      `--dest-creds=admin:${ADMIN_PASSWORD}`,
-    ]);
+    await pushImage(core.url, scratch, [`${PROJECT}/app:1.0`], { layers: 1, largeLayerBytes: 3 * MiB });
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: 'light',
-      locale: 'en-US',
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ browser, page } = await launchConsoleBrowser());
   });
 
   afterAll(async () => {

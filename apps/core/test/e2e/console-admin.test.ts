@@ -4,29 +4,23 @@
  * size, delete a tag after confirming (gone from the API too), create a user from the users page,
  * and change that user's password from their own user menu. Screenshots land in docs/screenshots/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.js';
-import { Scratch, Skopeo, toolsAvailable } from '../support/client-tools.js';
-import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
+import { Scratch, Skopeo } from '../support/client-tools.js';
 import {
-  writeImageLayout,
-  writeMultiPlatformLayout,
-  type LayoutImage,
-  type LayoutIndex,
-} from '../support/oci-layout.js';
+  consoleTestsAvailable,
+  createProject,
+  launchConsoleBrowser,
+  pushImage,
+  screenshot as saveScreenshot,
+  signIn as signInAs,
+  signOut as signOutOf,
+} from '../support/console-browser.js';
+import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
+import { writeMultiPlatformLayout, type LayoutImage, type LayoutIndex } from '../support/oci-layout.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// The core serves BERTH_CONSOLE_DIR when set (a build kept apart from apps/web/dist), else apps/web/dist.
-const CONSOLE_DIR =
-  process.env.BERTH_CONSOLE_DIR ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
-const CONSOLE_BUILT = existsSync(join(CONSOLE_DIR, 'index.html'));
-const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
-const available = existsSync(CHROMIUM) && toolsAvailable('skopeo') && CONSOLE_BUILT;
+const available = consoleTestsAvailable('skopeo');
 
 const SUFFIX = Date.now().toString(36);
 const PROJECT = `admin-ui-${SUFFIX}`;
@@ -47,46 +41,26 @@ let image: LayoutImage;
 let multi: LayoutIndex;
 let projectId: number;
 
-async function screenshot(name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-}
-
-async function signIn(username: string, password: string): Promise<void> {
-  await page.goto(`${core.url}/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
-}
-
-async function signOut(): Promise<void> {
-  await page.getByTestId('user-menu').click();
-  await page.getByTestId('sign-out').click();
-  await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor();
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
+const signIn = (username: string, password: string) => signInAs(page, core.url, username, password);
+const signOut = () => signOutOf(page);
 
 describe.skipIf(!available)('console administration (Chromium)', () => {
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
     core = await startCore();
     scratch = await Scratch.create('console-admin');
     admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
-    const created = await admin.post('/projects', { project_name: PROJECT, metadata: { public: 'false' } });
-    expect(created.status).toBe(201);
-    projectId = (await admin.get(`/projects/${PROJECT}`)).body.project_id;
-
-    const layout = scratch.path('layout');
-    image = await writeImageLayout(layout, TAGS[0]!, { layers: 2 });
-    const skopeo = await Skopeo.create({ host: new URL(core.url).host, credentials: null }, scratch);
-    for (const tag of TAGS) {
-      await skopeo.copy(`oci:${layout}:${TAGS[0]}`, skopeo.ref(`${PROJECT}/${REPOSITORY}:${tag}`), [
-        `--dest-creds=admin:${ADMIN_PASSWORD}`,
-      ]);
-    }
+    projectId = await createProject(admin, PROJECT);
+    image = await pushImage(
+      core.url,
+      scratch,
+      TAGS.map((tag) => `${PROJECT}/${REPOSITORY}:${tag}`),
+      { layers: 2 },
+    );
 
     const multiLayout = scratch.path('multi');
     multi = await writeMultiPlatformLayout(multiLayout, '1.0');
+    const skopeo = await Skopeo.create({ host: new URL(core.url).host, credentials: null }, scratch);
     await skopeo.copy(`oci:${multiLayout}:1.0`, skopeo.ref(`${PROJECT}/${MULTI_REPOSITORY}:1.0`), [
       '--all',
       `--dest-creds=admin:${ADMIN_PASSWORD}`,
@@ -94,25 +68,7 @@ describe.skipIf(!available)('console administration (Chromium)', () => {
     const label = await admin.post('/labels', { name: LABEL, color: '#1971c2', scope: 'g' });
     expect(label.status).toBe(201);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: 'light',
-      locale: 'en-US',
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ browser, page } = await launchConsoleBrowser());
   });
 
   afterAll(async () => {

@@ -15,6 +15,8 @@ import { ApiClient } from '../support/api-client.js';
 import {
   CONSOLE_DIR,
   consoleTestsAvailable,
+  createProject,
+  createUser,
   launchConsoleBrowser,
   screenshot as takeScreenshot,
   signIn as signInAs,
@@ -105,13 +107,7 @@ const signOut = () => signOutOf(page);
 
 /** Creates a user and makes them a member of the project with `roleId` (1 admin, 3 guest). */
 async function member(username: string, roleId: number): Promise<void> {
-  const user = await admin.post('/users', {
-    username,
-    email: `${username}@example.com`,
-    realname: username,
-    password: USER_PASSWORD,
-  });
-  expect(user.status).toBe(201);
+  await createUser(admin, username, USER_PASSWORD);
   const added = await admin.post(`/projects/${projectId}/members`, {
     role_id: roleId,
     member_user: { username },
@@ -126,10 +122,7 @@ describe.skipIf(!available)('console: artifacts and the CVE allowlist (Chromium)
   beforeAll(async () => {
     core = await startCore({ env: { BERTH_CONSOLE_DIR: CONSOLE_DIR } });
     admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
-    const created = await admin.post('/projects', { project_name: PROJECT, metadata: { public: 'false' } });
-    expect(created.status).toBe(201);
-    projectId = Number(created.headers.get('location')?.split('/').pop());
-    expect(projectId).toBeGreaterThan(0);
+    projectId = await createProject(admin, PROJECT);
     await member(PROJECT_ADMIN, 1);
     await member(GUEST, 3);
 

@@ -6,24 +6,24 @@
  * the push hint, "Add member" and "New robot account" are absent. Screenshots land in
  * docs/screenshots/project-{summary,members,robots}.png.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.js';
 import { fetchToken, grantedActions } from '../support/auth-seed.js';
-import { Scratch, Skopeo, toolsAvailable } from '../support/client-tools.js';
+import { Scratch, Skopeo } from '../support/client-tools.js';
+import {
+  CONSOLE_DIR,
+  consoleTestsAvailable,
+  createProject,
+  createUser,
+  launchConsoleBrowser,
+  screenshot as saveScreenshot,
+  signIn as signInAs,
+} from '../support/console-browser.js';
 import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
 import { writeImageLayout } from '../support/oci-layout.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// CI builds apps/web/dist; a helper building elsewhere points BERTH_CONSOLE_DIR at its build.
-const CONSOLE_DIR =
-  process.env.BERTH_CONSOLE_DIR ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
-const CONSOLE_BUILT = existsSync(`${CONSOLE_DIR}/index.html`);
-const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
-const available = existsSync(CHROMIUM) && toolsAvailable('skopeo') && CONSOLE_BUILT;
+const available = consoleTestsAvailable('skopeo');
 
 const suffix = Date.now().toString(36);
 const PROJECT = `team-${suffix}`;
@@ -41,65 +41,18 @@ let projectId: number;
 let robotName = '';
 let robotSecret = '';
 
-async function screenshot(name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-}
-
-async function signIn(username: string, password: string): Promise<void> {
-  await page.goto(`${core.url}/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
-}
-
-async function createUser(username: string): Promise<void> {
-  const reply = await admin.post('/users', {
-    username,
-    email: `${username}@example.com`,
-    realname: username,
-    password: USER_PASSWORD,
-  });
-  expect(reply.status).toBe(201);
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
+const signIn = (username: string, password: string) => signInAs(page, core.url, username, password);
 
 describe.skipIf(!available)('console: a project’s pages (Chromium)', () => {
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
     core = await startCore({ env: { BERTH_CONSOLE_DIR: CONSOLE_DIR } });
     scratch = await Scratch.create('console-project');
     admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
-    const created = await admin.post('/projects', {
-      project_name: PROJECT,
-      metadata: { public: 'false' },
-      storage_limit: 2 * 1024 ** 3,
-    });
-    expect(created.status).toBe(201);
-    projectId = Number(created.headers.get('location')?.split('/').pop());
-    expect(projectId).toBeGreaterThan(0);
-    await createUser(DEVELOPER);
-    await createUser(GUEST);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: 'light',
-      locale: 'en-US',
-      permissions: ['clipboard-read', 'clipboard-write'],
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    projectId = await createProject(admin, PROJECT, { storage_limit: 2 * 1024 ** 3 });
+    await createUser(admin, DEVELOPER, USER_PASSWORD);
+    await createUser(admin, GUEST, USER_PASSWORD);
+    ({ browser, page } = await launchConsoleBrowser());
   });
 
   afterAll(async () => {

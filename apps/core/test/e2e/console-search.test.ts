@@ -5,24 +5,22 @@
  * project goes once its name is typed; a user edits their own email and full name. Every outcome
  * is checked through the API as well. Screenshots land in docs/screenshots/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/api-client.js';
-import { Scratch, Skopeo, toolsAvailable } from '../support/client-tools.js';
+import { Scratch } from '../support/client-tools.js';
+import {
+  consoleTestsAvailable,
+  createProject,
+  createUser,
+  launchConsoleBrowser,
+  pushImage,
+  screenshot as saveScreenshot,
+  signIn as signInAs,
+} from '../support/console-browser.js';
 import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
-import { writeImageLayout } from '../support/oci-layout.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// The core serves BERTH_CONSOLE_DIR when set (a build kept apart from apps/web/dist), else apps/web/dist.
-const CONSOLE_DIR =
-  process.env.BERTH_CONSOLE_DIR ?? fileURLToPath(new URL('../../../web/dist/', import.meta.url));
-const CONSOLE_BUILT = existsSync(join(CONSOLE_DIR, 'index.html'));
-const SCREENSHOTS = fileURLToPath(new URL('../../../../docs/screenshots/', import.meta.url));
-const available = existsSync(CHROMIUM) && toolsAvailable('skopeo') && CONSOLE_BUILT;
+const available = consoleTestsAvailable('skopeo');
 
 const WORD = `finder${Date.now().toString(36)}`;
 const FULL_PROJECT = `${WORD}-images`;
@@ -40,68 +38,19 @@ let admin: ApiClient;
 let fullProjectId: number;
 let emptyProjectId: number;
 
-async function screenshot(name: string): Promise<void> {
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
-}
-
-async function signIn(username: string, password: string): Promise<void> {
-  await page.goto(`${core.url}/sign-in`);
-  await page.getByLabel('Username').fill(username);
-  await page.locator('input[name="password"]').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Projects' }).waitFor();
-}
-
-async function createProject(name: string): Promise<number> {
-  const created = await admin.post('/projects', { project_name: name, metadata: { public: 'false' } });
-  expect(created.status).toBe(201);
-  return (await admin.get(`/projects/${name}`)).body.project_id;
-}
+const screenshot = (name: string) => saveScreenshot(page, name);
+const signIn = (username: string, password: string) => signInAs(page, core.url, username, password);
 
 describe.skipIf(!available)('console search, project deletion and profile (Chromium)', () => {
   beforeAll(async () => {
-    await mkdir(SCREENSHOTS, { recursive: true });
     core = await startCore();
     scratch = await Scratch.create('console-search');
     admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
-    fullProjectId = await createProject(FULL_PROJECT);
-    emptyProjectId = await createProject(EMPTY_PROJECT);
-
-    const layout = scratch.path('layout');
-    await writeImageLayout(layout, TAG, { layers: 1 });
-    const skopeo = await Skopeo.create({ host: new URL(core.url).host, credentials: null }, scratch);
-    await skopeo.copy(`oci:${layout}:${TAG}`, skopeo.ref(`${FULL_PROJECT}/${REPOSITORY}:${TAG}`), [
-      `--dest-creds=admin:${ADMIN_PASSWORD}`,
-    ]);
-
-    const user = await admin.post('/users', {
-      username: USER,
-      email: `${USER}@example.com`,
-      realname: 'Erin',
-      password: USER_PASSWORD,
-    });
-    expect(user.status).toBe(201);
-
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
-      colorScheme: 'light',
-      locale: 'en-US',
-    });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    fullProjectId = await createProject(admin, FULL_PROJECT);
+    emptyProjectId = await createProject(admin, EMPTY_PROJECT);
+    await pushImage(core.url, scratch, [`${FULL_PROJECT}/${REPOSITORY}:${TAG}`], { layers: 1 });
+    await createUser(admin, USER, USER_PASSWORD, 'Erin');
+    ({ browser, page } = await launchConsoleBrowser());
   });
 
   afterAll(async () => {
@@ -175,7 +124,7 @@ describe.skipIf(!available)('console search, project deletion and profile (Chrom
 
   it('deletes an empty project from its row in the project list', async () => {
     const listed = `${WORD}-listed`;
-    const listedId = await createProject(listed);
+    const listedId = await createProject(admin, listed);
     await page.goto(`${core.url}/projects`);
     await page.getByRole('textbox', { name: 'Filter projects by name' }).fill(listed);
     await page.getByRole('button', { name: `Delete project ${listed}` }).click();

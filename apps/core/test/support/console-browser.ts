@@ -2,12 +2,16 @@
  * What every console end-to-end test needs: Debian's Chromium through playwright-core (never a
  * downloaded browser), the built console, signing in and out, and screenshots for the README.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { toolsAvailable } from './client-tools.js';
+import type { ApiClient } from './api-client.js';
+import { Skopeo, toolsAvailable, type Scratch } from './client-tools.js';
+import { ADMIN_PASSWORD } from './core-process.js';
+import { writeImageLayout, type ImageOptions, type LayoutImage } from './oci-layout.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -83,4 +87,58 @@ export async function screenshot(
   await page.mouse.move(0, 0);
   if (options.afterDialogs) await page.waitForFunction("!document.querySelector('.mantine-Modal-content')");
   await page.screenshot({ path: `${SCREENSHOTS}${name}.png`, fullPage: true });
+}
+
+/** A user created through the API, with `<name>@example.com` as email. */
+export async function createUser(
+  admin: ApiClient,
+  username: string,
+  password: string,
+  realname = username,
+): Promise<void> {
+  const reply = await admin.post('/users', {
+    username,
+    email: `${username}@example.com`,
+    realname,
+    password,
+  });
+  if (reply.status !== 201) throw new Error(`creating user ${username}: HTTP ${reply.status}`);
+}
+
+/** A private project created through the API (`extra` adds to the request body); returns its id. */
+export async function createProject(
+  admin: ApiClient,
+  name: string,
+  extra: Record<string, unknown> = {},
+): Promise<number> {
+  const reply = await admin.post('/projects', {
+    project_name: name,
+    metadata: { public: 'false' },
+    ...extra,
+  });
+  if (reply.status !== 201) throw new Error(`creating project ${name}: HTTP ${reply.status}`);
+  const id = Number(reply.headers.get('location')?.split('/').pop());
+  if (!(id > 0)) throw new Error(`creating project ${name}: no id in Location`);
+  return id;
+}
+
+/**
+ * Builds an image and pushes it with skopeo as admin under every `project/repository:tag` given, so
+ * the pages show something really pushed through the registry.
+ */
+export async function pushImage(
+  coreUrl: string,
+  scratch: Scratch,
+  references: string[],
+  options: ImageOptions = {},
+): Promise<LayoutImage> {
+  const layout = scratch.path(`layout-${randomUUID()}`);
+  const image = await writeImageLayout(layout, 'pushed', options);
+  const skopeo = await Skopeo.create({ host: new URL(coreUrl).host, credentials: null }, scratch);
+  for (const reference of references) {
+    await skopeo.copy(`oci:${layout}:pushed`, skopeo.ref(reference), [
+      `--dest-creds=admin:${ADMIN_PASSWORD}`,
+    ]);
+  }
+  return image;
 }

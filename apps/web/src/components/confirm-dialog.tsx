@@ -1,5 +1,6 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import type { ReactNode } from 'react';
+import type { UseMutationResult } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /**
@@ -49,4 +50,43 @@ export function ConfirmDialog({
       </Stack>
     </Modal>
   );
+}
+
+/**
+ * The state of a confirmed action on one item of a list: `ask(item)` opens the dialog, confirming
+ * runs `mutation` with `variables(item)` (nothing when that is undefined, e.g. an item without an
+ * id), and success or cancel closes it and clears the mutation's error. Spread `dialog` into a
+ * ConfirmDialog; `target` is the item asked about and `error` the failure to word.
+ */
+export function useConfirm<Item, Data, Variables>(
+  mutation: UseMutationResult<Data, Error, Variables>,
+  variables: (item: Item) => Variables | undefined,
+  onDone?: (data: Data, item: Item) => void,
+) {
+  const [target, setTarget] = useState<Item | null>(null);
+  const close = () => {
+    mutation.reset();
+    setTarget(null);
+  };
+  return {
+    target,
+    ask: (item: Item) => setTarget(item),
+    error: mutation.isError ? mutation.error : null,
+    dialog: {
+      opened: target !== null,
+      loading: mutation.isPending,
+      onClose: close,
+      onConfirm: () => {
+        if (target === null) return;
+        const input = variables(target);
+        if (input === undefined) return;
+        mutation.mutate(input, {
+          onSuccess: (data) => {
+            close();
+            onDone?.(data, target);
+          },
+        });
+      },
+    },
+  };
 }

@@ -2,7 +2,8 @@ import { ApiError } from '@berth/api-client';
 import { Alert, Button, Group, Modal, PasswordInput, Stack } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isValidPassword, useChangePassword } from '../../api/users';
+import { useChangePassword } from '../../api/users';
+import { NewPasswordFields, PasswordSetNotice, useNewPassword } from './new-password-fields';
 
 /**
  * Changes the signed-in user's own password: the current one, the new one twice. The rules are
@@ -20,25 +21,13 @@ export function ChangePasswordDialog({
   const { t } = useTranslation();
   const change = useChangePassword();
   const [oldPassword, setOldPassword] = useState('');
-  const [newPassword, setNewPassword] = useState('');
-  const [confirm, setConfirm] = useState('');
-
-  const newError =
-    newPassword === ''
-      ? null
-      : !isValidPassword(newPassword)
-        ? t('account.passwordWeak')
-        : newPassword === oldPassword
-          ? t('account.passwordSame')
-          : null;
-  const confirmError = confirm !== '' && confirm !== newPassword ? t('account.passwordMismatch') : null;
-  const ready = oldPassword !== '' && newPassword !== '' && confirm !== '' && !newError && !confirmError;
+  const newPassword = useNewPassword(oldPassword);
+  const ready = oldPassword !== '' && newPassword.complete;
 
   const close = () => {
     change.reset();
     setOldPassword('');
-    setNewPassword('');
-    setConfirm('');
+    newPassword.clear();
     onClose();
   };
 
@@ -51,21 +40,12 @@ export function ChangePasswordDialog({
   return (
     <Modal opened={opened} onClose={close} title={t('account.changePassword')} centered>
       {change.isSuccess ? (
-        <Stack>
-          <Alert color="teal" role="status">
-            {t('account.changed')}
-          </Alert>
-          <Group justify="flex-end">
-            <Button onClick={close} data-autofocus>
-              {t('account.close')}
-            </Button>
-          </Group>
-        </Stack>
+        <PasswordSetNotice message={t('account.changed')} onClose={close} />
       ) : (
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            if (ready) change.mutate({ userId, oldPassword, newPassword });
+            if (ready) change.mutate({ userId, oldPassword, newPassword: newPassword.password });
           }}
         >
           <Stack>
@@ -82,23 +62,7 @@ export function ChangePasswordDialog({
               value={oldPassword}
               onChange={(event) => setOldPassword(event.currentTarget.value)}
             />
-            <PasswordInput
-              label={t('account.newPassword')}
-              description={t('account.passwordRules')}
-              autoComplete="new-password"
-              required
-              value={newPassword}
-              error={newError}
-              onChange={(event) => setNewPassword(event.currentTarget.value)}
-            />
-            <PasswordInput
-              label={t('account.confirmPassword')}
-              autoComplete="new-password"
-              required
-              value={confirm}
-              error={confirmError}
-              onChange={(event) => setConfirm(event.currentTarget.value)}
-            />
+            <NewPasswordFields value={newPassword} />
             <Group justify="flex-end">
               <Button variant="default" onClick={close}>
                 {t('common.cancel')}

@@ -1,15 +1,17 @@
-import { Alert, Button, Group, Modal, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isValidPassword, useCreateUser } from '../../api/users';
+import { useCreateUser } from '../../api/users';
+import { NewPasswordFields, useNewPassword } from '../account/new-password-fields';
 import { COMMENT_MAX, isValidEmail, isValidRealname, isValidUsername } from './user-form-rules';
 
-const EMPTY = { username: '', email: '', realname: '', comment: '', password: '', confirm: '' };
+const EMPTY = { username: '', email: '', realname: '', comment: '' };
 
 export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const create = useCreateUser();
   const [form, setForm] = useState(EMPTY);
+  const newPassword = useNewPassword();
   const set = (key: keyof typeof EMPTY) => (event: React.ChangeEvent<HTMLInputElement>) => {
     const value = event.currentTarget.value;
     setForm((current) => ({ ...current, [key]: value }));
@@ -18,20 +20,18 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
     username: form.username && !isValidUsername(form.username) ? t('users.usernameInvalid') : null,
     email: form.email && !isValidEmail(form.email) ? t('users.emailInvalid') : null,
     realname: form.realname && !isValidRealname(form.realname) ? t('users.realnameInvalid') : null,
-    password: form.password && !isValidPassword(form.password) ? t('account.passwordWeak') : null,
-    confirm: form.confirm && form.confirm !== form.password ? t('account.passwordMismatch') : null,
   };
   const ready =
     !!form.username &&
     !!form.email &&
     !!form.realname &&
-    !!form.password &&
-    !!form.confirm &&
+    newPassword.complete &&
     Object.values(errors).every((error) => !error);
 
   const close = () => {
     create.reset();
     setForm(EMPTY);
+    newPassword.clear();
     onClose();
   };
 
@@ -46,7 +46,7 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
               username: form.username,
               email: form.email,
               realname: form.realname,
-              password: form.password,
+              password: newPassword.password,
               ...(form.comment ? { comment: form.comment } : {}),
             },
             { onSuccess: close },
@@ -91,22 +91,10 @@ export function CreateUserDialog({ opened, onClose }: { opened: boolean; onClose
             value={form.comment}
             onChange={set('comment')}
           />
-          <PasswordInput
+          <NewPasswordFields
+            value={newPassword}
             label={t('users.password')}
-            description={t('account.passwordRules')}
-            required
-            autoComplete="new-password"
-            value={form.password}
-            error={errors.password}
-            onChange={set('password')}
-          />
-          <PasswordInput
-            label={t('users.confirmPassword')}
-            required
-            autoComplete="new-password"
-            value={form.confirm}
-            error={errors.confirm}
-            onChange={set('confirm')}
+            confirmLabel={t('users.confirmPassword')}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={close}>

@@ -10,7 +10,6 @@ import {
   Table,
   Text,
   TextInput,
-  Title,
   VisuallyHidden,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -28,58 +27,38 @@ import {
   useRenameUserGroup,
   userGroupListQuery,
 } from '../../api/user-groups';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '../../components/confirm-dialog';
+import { ListToolbar, useListSearch } from '../../components/list-toolbar';
 import { Pager } from '../../components/pager';
+import { RowAction, RowActions } from '../../components/row-actions';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 
 const PAGE_SIZE = 15;
 const MEMBERS_PAGE_SIZE = 10;
 type UserGroup = Schema<'UserGroup'>;
+type Member = Schema<'UserGroupMember'>;
 
 /** Local user groups: find, create, rename, delete, and say who is in each. */
 export function GroupsPage() {
   const { t } = useTranslation();
   const client = useClient();
-  const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
-  const [name] = useDebouncedValue(search.trim(), 250);
+  const { page, setPage, search, setSearch, term: name } = useListSearch();
   const groups = useQuery(userGroupListQuery(client, { page, pageSize: PAGE_SIZE, name }));
   // null: closed; a group without id: creating; with id: renaming it.
   const [editing, setEditing] = useState<UserGroup | null>(null);
-  const [deleting, setDeleting] = useState<UserGroup | null>(null);
   const [showing, setShowing] = useState<UserGroup | null>(null);
-  const remove = useDeleteUserGroup();
-
-  const closeDelete = () => {
-    remove.reset();
-    setDeleting(null);
-  };
+  const deletion = useConfirm(useDeleteUserGroup(), (group: UserGroup) => group.id);
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <Stack gap={2}>
-          <Title order={2} size="h3">
-            {t('userGroups.title')}
-          </Title>
-          <Text size="sm" c="dimmed">
-            {t('userGroups.intro')}
-          </Text>
-        </Stack>
-        <Group>
-          <TextInput
-            aria-label={t('common.search')}
-            placeholder={t('userGroups.searchPlaceholder')}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-              setPage(1);
-            }}
-            w={240}
-          />
-          <Button onClick={() => setEditing({})}>{t('userGroups.create')}</Button>
-        </Group>
-      </Group>
+      <ListToolbar
+        title={t('userGroups.title')}
+        intro={t('userGroups.intro')}
+        searchPlaceholder={t('userGroups.searchPlaceholder')}
+        search={search}
+        onSearch={setSearch}
+        action={<Button onClick={() => setEditing({})}>{t('userGroups.create')}</Button>}
+      />
       {groups.isPending ? (
         <LoadingState />
       ) : groups.isError ? (
@@ -112,33 +91,27 @@ export function GroupsPage() {
                     </Badge>
                   </Table.Td>
                   <Table.Td>
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        aria-label={t('userGroups.membersLabel', { name: group.group_name })}
+                    <RowActions>
+                      <RowAction
+                        label={t('userGroups.membersLabel', { name: group.group_name })}
                         onClick={() => setShowing(group)}
                       >
                         {t('userGroups.members')}
-                      </Button>
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        aria-label={t('userGroups.renameLabel', { name: group.group_name })}
+                      </RowAction>
+                      <RowAction
+                        label={t('userGroups.renameLabel', { name: group.group_name })}
                         onClick={() => setEditing(group)}
                       >
                         {t('userGroups.rename')}
-                      </Button>
-                      <Button
-                        size="compact-xs"
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('userGroups.deleteLabel', { name: group.group_name })}
-                        onClick={() => setDeleting(group)}
+                      </RowAction>
+                      <RowAction
+                        label={t('userGroups.deleteLabel', { name: group.group_name })}
+                        danger
+                        onClick={() => deletion.ask(group)}
                       >
                         {t('userGroups.delete')}
-                      </Button>
-                    </Group>
+                      </RowAction>
+                    </RowActions>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -156,17 +129,12 @@ export function GroupsPage() {
         />
       )}
       <ConfirmDialog
-        opened={deleting !== null}
+        {...deletion.dialog}
         title={t('userGroups.deleteTitle')}
-        message={t('userGroups.deleteMessage', { name: deleting?.group_name ?? '' })}
+        message={t('userGroups.deleteMessage', { name: deletion.target?.group_name ?? '' })}
         confirmLabel={t('userGroups.delete')}
         danger
-        loading={remove.isPending}
-        error={remove.isError ? t('userGroups.deleteFailed', { message: remove.error.message }) : null}
-        onClose={closeDelete}
-        onConfirm={() => {
-          if (deleting?.id !== undefined) remove.mutate(deleting.id, { onSuccess: closeDelete });
-        }}
+        error={deletion.error && t('userGroups.deleteFailed', { message: deletion.error.message })}
       />
     </Stack>
   );
@@ -248,23 +216,17 @@ function GroupMembersDialog({
   const [page, setPage] = useState(1);
   const members = useQuery(groupMemberListQuery(client, groupId, { page, pageSize: MEMBERS_PAGE_SIZE }));
   const add = useAddGroupMember(groupId);
-  const remove = useRemoveGroupMember(groupId);
+  const removal = useConfirm(useRemoveGroupMember(groupId), (member: Member) => member.user_id);
   const [username, setUsername] = useState('');
   const [query] = useDebouncedValue(username.trim(), 200);
   const users = useQuery(userSearchQuery(client, query));
   const names = [...new Set((users.data ?? []).map((user) => user.username ?? '').filter(Boolean))];
   const noneFound = query !== '' && users.isSuccess && names.length === 0;
-  const [removing, setRemoving] = useState<Schema<'UserGroupMember'> | null>(null);
-
-  const closeRemove = () => {
-    remove.reset();
-    setRemoving(null);
-  };
 
   return (
     <>
       <Modal
-        opened={removing === null}
+        opened={removal.target === null}
         onClose={onClose}
         title={t('userGroups.membersTitle', { name: groupName })}
         centered
@@ -293,15 +255,13 @@ function GroupMembersDialog({
                     <Table.Tr key={member.user_id} data-testid="group-member-row">
                       <Table.Td>{member.username}</Table.Td>
                       <Table.Td align="right">
-                        <Button
-                          size="compact-xs"
-                          variant="subtle"
-                          color="red"
-                          aria-label={t('userGroups.removeLabel', { name: member.username })}
-                          onClick={() => setRemoving(member)}
+                        <RowAction
+                          label={t('userGroups.removeLabel', { name: member.username })}
+                          danger
+                          onClick={() => removal.ask(member)}
                         >
                           {t('userGroups.remove')}
-                        </Button>
+                        </RowAction>
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -350,17 +310,12 @@ function GroupMembersDialog({
         </Stack>
       </Modal>
       <ConfirmDialog
-        opened={removing !== null}
+        {...removal.dialog}
         title={t('userGroups.removeTitle')}
-        message={t('userGroups.removeMessage', { name: removing?.username ?? '', group: groupName })}
+        message={t('userGroups.removeMessage', { name: removal.target?.username ?? '', group: groupName })}
         confirmLabel={t('userGroups.remove')}
         danger
-        loading={remove.isPending}
-        error={remove.isError ? t('userGroups.removeFailed', { message: remove.error.message }) : null}
-        onClose={closeRemove}
-        onConfirm={() => {
-          if (removing?.user_id !== undefined) remove.mutate(removing.user_id, { onSuccess: closeRemove });
-        }}
+        error={removal.error && t('userGroups.removeFailed', { message: removal.error.message })}
       />
     </>
   );

@@ -62,7 +62,7 @@ describe(LabelsPage.name, () => {
     await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'deprecated');
     await user.type(within(dialog).getByRole('textbox', { name: 'Description' }), 'Do not use');
     await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(screen.getAllByTestId('global-label-row')).toHaveLength(2));
+    await waitFor(() => expect(screen.getAllByTestId('label-row')).toHaveLength(2));
     expect(core.requests.find((r) => r.method === 'POST')?.body).toEqual({
       name: 'deprecated',
       color: '',
@@ -75,7 +75,7 @@ describe(LabelsPage.name, () => {
     expect(confirm).toHaveTextContent(/every artifact in every project/);
     expect(core.requests.some((r) => r.method === 'DELETE')).toBe(false);
     await user.click(within(confirm).getByRole('button', { name: 'Delete' }));
-    await waitFor(() => expect(screen.getAllByTestId('global-label-row')).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByTestId('label-row')).toHaveLength(1));
     expect(core.requests.find((r) => r.method === 'DELETE')?.path).toBe('/api/v2.0/labels/1');
   });
 });

@@ -1,72 +1,44 @@
 import type { Schema } from '@berth/api-client';
-import {
-  Alert,
-  Badge,
-  Button,
-  Group,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { Alert, Badge, Button, Group, Stack, Table, Text, VisuallyHidden } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../../api/client';
 import { currentUserQuery } from '../../api/session';
 import { useDeleteUser, userListQuery, useSetSysadmin } from '../../api/users';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '../../components/confirm-dialog';
 import { formatDate } from '../../components/format';
+import { ListToolbar, useListSearch } from '../../components/list-toolbar';
 import { Pager } from '../../components/pager';
+import { RowAction, RowActions } from '../../components/row-actions';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import { CreateUserDialog } from './create-user-dialog';
 import { ResetPasswordDialog } from './reset-password-dialog';
 
 const PAGE_SIZE = 15;
+type User = Schema<'UserResp'>;
 
 /** Local accounts: search, create, grant or revoke the system administrator role, reset, delete. */
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const client = useClient();
   const me = useQuery(currentUserQuery(client));
-  const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
-  const [username] = useDebouncedValue(search.trim(), 250);
+  const { page, setPage, search, setSearch, term: username } = useListSearch();
   const users = useQuery(userListQuery(client, { page, pageSize: PAGE_SIZE, username }));
   const setSysadmin = useSetSysadmin();
-  const remove = useDeleteUser();
+  const deletion = useConfirm(useDeleteUser(), (user: User) => user.user_id);
   const [creating, setCreating] = useState(false);
-  const [resetting, setResetting] = useState<Schema<'UserResp'> | null>(null);
-  const [deleting, setDeleting] = useState<Schema<'UserResp'> | null>(null);
-
-  const closeDelete = () => {
-    remove.reset();
-    setDeleting(null);
-  };
+  const [resetting, setResetting] = useState<User | null>(null);
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2} size="h3">
-          {t('users.title')}
-        </Title>
-        <Group>
-          <TextInput
-            aria-label={t('common.search')}
-            placeholder={t('users.searchPlaceholder')}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-              setPage(1);
-            }}
-            w={240}
-          />
-          <Button onClick={() => setCreating(true)}>{t('users.create')}</Button>
-        </Group>
-      </Group>
+      <ListToolbar
+        title={t('users.title')}
+        searchPlaceholder={t('users.searchPlaceholder')}
+        search={search}
+        onSearch={setSearch}
+        action={<Button onClick={() => setCreating(true)}>{t('users.create')}</Button>}
+      />
       {setSysadmin.isError && (
         <Alert color="red" role="alert" withCloseButton onClose={() => setSysadmin.reset()}>
           {t('users.adminFailed', { message: setSysadmin.error.message })}
@@ -122,41 +94,32 @@ export function UsersPage() {
                       <Table.Td>
                         {/* Not on your own account: the core refuses revoking your own role too. */}
                         {!self && (
-                          <Group gap={4} justify="flex-end" wrap="nowrap">
-                            <Button
-                              size="compact-xs"
-                              variant="subtle"
-                              aria-label={t(
-                                user.sysadmin_flag ? 'users.revokeAdminFor' : 'users.makeAdminFor',
-                                {
-                                  name: user.username,
-                                },
-                              )}
+                          <RowActions>
+                            <RowAction
+                              label={t(user.sysadmin_flag ? 'users.revokeAdminFor' : 'users.makeAdminFor', {
+                                name: user.username,
+                              })}
                               onClick={() =>
                                 user.user_id !== undefined &&
                                 setSysadmin.mutate({ userId: user.user_id, sysadmin: !user.sysadmin_flag })
                               }
                             >
                               {user.sysadmin_flag ? t('users.revokeAdmin') : t('users.makeAdmin')}
-                            </Button>
-                            <Button
-                              size="compact-xs"
-                              variant="subtle"
-                              aria-label={t('users.resetPasswordFor', { name: user.username })}
+                            </RowAction>
+                            <RowAction
+                              label={t('users.resetPasswordFor', { name: user.username })}
                               onClick={() => setResetting(user)}
                             >
                               {t('users.resetPassword')}
-                            </Button>
-                            <Button
-                              size="compact-xs"
-                              variant="subtle"
-                              color="red"
-                              aria-label={t('users.deleteFor', { name: user.username })}
-                              onClick={() => setDeleting(user)}
+                            </RowAction>
+                            <RowAction
+                              label={t('users.deleteFor', { name: user.username })}
+                              danger
+                              onClick={() => deletion.ask(user)}
                             >
                               {t('users.delete')}
-                            </Button>
-                          </Group>
+                            </RowAction>
+                          </RowActions>
                         )}
                       </Table.Td>
                     </Table.Tr>
@@ -171,17 +134,12 @@ export function UsersPage() {
       <CreateUserDialog opened={creating} onClose={() => setCreating(false)} />
       <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} />
       <ConfirmDialog
-        opened={deleting !== null}
+        {...deletion.dialog}
         title={t('users.deleteTitle')}
-        message={t('users.deleteMessage', { name: deleting?.username ?? '' })}
+        message={t('users.deleteMessage', { name: deletion.target?.username ?? '' })}
         confirmLabel={t('users.deleteTitle')}
         danger
-        loading={remove.isPending}
-        error={remove.isError ? t('users.deleteFailed', { message: remove.error.message }) : null}
-        onClose={closeDelete}
-        onConfirm={() =>
-          deleting?.user_id !== undefined && remove.mutate(deleting.user_id, { onSuccess: closeDelete })
-        }
+        error={deletion.error && t('users.deleteFailed', { message: deletion.error.message })}
       />
     </Stack>
   );

@@ -9,8 +9,6 @@ import {
   Select,
   Stack,
   Table,
-  TextInput,
-  Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
@@ -27,8 +25,10 @@ import {
   useRemoveMember,
   userSearchQuery,
 } from '../../api/members';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '../../components/confirm-dialog';
+import { ListToolbar, useListSearch } from '../../components/list-toolbar';
 import { Pager } from '../../components/pager';
+import { RowAction } from '../../components/row-actions';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import type { ProjectContext } from './project-context';
 
@@ -38,14 +38,11 @@ type Member = Schema<'ProjectMemberEntity'>;
 export function MembersTab({ projectId, project, permissions }: ProjectContext) {
   const { t } = useTranslation();
   const client = useClient();
-  const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
-  const [entityname] = useDebouncedValue(search.trim(), 250);
+  const { page, setPage, search, setSearch, term: entityname } = useListSearch();
   const members = useQuery(memberListQuery(client, projectId, { page, pageSize: PAGE_SIZE, entityname }));
   const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<Member | null>(null);
   const changeRole = useChangeMemberRole(projectId);
-  const remove = useRemoveMember(projectId);
+  const removal = useConfirm(useRemoveMember(projectId), (member: Member) => member.id);
   const canCreate = permissions.has('member:create');
   const canUpdate = permissions.has('member:update');
   const canDelete = permissions.has('member:delete');
@@ -58,31 +55,15 @@ export function MembersTab({ projectId, project, permissions }: ProjectContext) 
     return role ? t(`roles.${role.name}`) : (member.role_name ?? '');
   };
 
-  const closeRemove = () => {
-    remove.reset();
-    setRemoving(null);
-  };
-
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2} size="h3">
-          {t('members.title')}
-        </Title>
-        <Group>
-          <TextInput
-            aria-label={t('common.search')}
-            placeholder={t('members.searchPlaceholder')}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-              setPage(1);
-            }}
-            w={240}
-          />
-          {canCreate && <Button onClick={() => setAdding(true)}>{t('members.add')}</Button>}
-        </Group>
-      </Group>
+      <ListToolbar
+        title={t('members.title')}
+        searchPlaceholder={t('members.searchPlaceholder')}
+        search={search}
+        onSearch={setSearch}
+        action={canCreate && <Button onClick={() => setAdding(true)}>{t('members.add')}</Button>}
+      />
       {changeRole.isError && (
         <Alert color="red" role="alert" withCloseButton onClose={() => changeRole.reset()}>
           {t('members.roleFailed', { message: changeRole.error.message })}
@@ -133,15 +114,13 @@ export function MembersTab({ projectId, project, permissions }: ProjectContext) 
                   </Table.Td>
                   {canDelete && (
                     <Table.Td>
-                      <Button
-                        size="compact-sm"
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('members.removeLabel', { name: member.entity_name })}
-                        onClick={() => setRemoving(member)}
+                      <RowAction
+                        label={t('members.removeLabel', { name: member.entity_name })}
+                        danger
+                        onClick={() => removal.ask(member)}
                       >
                         {t('members.remove')}
-                      </Button>
+                      </RowAction>
                     </Table.Td>
                   )}
                 </Table.Tr>
@@ -155,17 +134,12 @@ export function MembersTab({ projectId, project, permissions }: ProjectContext) 
         <AddMemberDialog projectId={projectId} opened={adding} onClose={() => setAdding(false)} />
       )}
       <ConfirmDialog
-        opened={removing !== null}
+        {...removal.dialog}
         title={t('members.removeTitle')}
-        message={t('members.removeMessage', { name: removing?.entity_name, project: project.name })}
+        message={t('members.removeMessage', { name: removal.target?.entity_name, project: project.name })}
         confirmLabel={t('members.remove')}
         danger
-        loading={remove.isPending}
-        error={remove.isError ? t('members.removeFailed', { message: remove.error.message }) : null}
-        onClose={closeRemove}
-        onConfirm={() => {
-          if (removing?.id !== undefined) remove.mutate(removing.id, { onSuccess: closeRemove });
-        }}
+        error={removal.error && t('members.removeFailed', { message: removal.error.message })}
       />
     </Stack>
   );

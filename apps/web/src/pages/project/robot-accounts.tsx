@@ -14,7 +14,6 @@ import {
   Text,
   TextInput,
   Textarea,
-  Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
@@ -32,9 +31,11 @@ import {
   useUpdateRobot,
   type RobotScope,
 } from '../../api/robots';
-import { ConfirmDialog } from '../../components/confirm-dialog';
+import { ConfirmDialog, useConfirm } from '../../components/confirm-dialog';
 import { formatDate } from '../../components/format';
+import { ListToolbar, useListSearch } from '../../components/list-toolbar';
 import { Pager } from '../../components/pager';
+import { RowAction, RowActions } from '../../components/row-actions';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 import {
   ALL_PROJECTS,
@@ -71,48 +72,28 @@ export function RobotAccounts({
 }) {
   const { t, i18n } = useTranslation();
   const client = useClient();
-  const [page, setPage] = useState(1);
-  const [search, setSearch] = useState('');
-  const [name] = useDebouncedValue(search.trim(), 250);
+  const { page, setPage, search, setSearch, term: name } = useListSearch();
   const robots = useQuery(robotListQuery(client, scope, { page, pageSize: PAGE_SIZE, name }));
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
-  const [refreshing, setRefreshing] = useState<Robot | null>(null);
-  const [deleting, setDeleting] = useState<Robot | null>(null);
   const update = useUpdateRobot(scope);
-  const refresh = useRefreshRobotSecret();
-  const remove = useDeleteRobot(scope);
+  const refreshing = useConfirm(
+    useRefreshRobotSecret(),
+    (robot: Robot) => robot.id,
+    (result, robot) => setSecret({ name: robot.name ?? '', secret: result.secret ?? '' }),
+  );
+  const deletion = useConfirm(useDeleteRobot(scope), (robot: Robot) => robot.id);
   const now = Date.now() / 1000;
-
-  const closeRefresh = () => {
-    refresh.reset();
-    setRefreshing(null);
-  };
-  const closeDelete = () => {
-    remove.reset();
-    setDeleting(null);
-  };
 
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={2} size="h3">
-          {scope.level === 'system' ? t('systemRobots.title') : t('robots.title')}
-        </Title>
-        <Group>
-          <TextInput
-            aria-label={t('common.search')}
-            placeholder={t('robots.searchPlaceholder')}
-            value={search}
-            onChange={(event) => {
-              setSearch(event.currentTarget.value);
-              setPage(1);
-            }}
-            w={240}
-          />
-          {canCreate && <Button onClick={() => setCreating(true)}>{t('robots.create')}</Button>}
-        </Group>
-      </Group>
+      <ListToolbar
+        title={scope.level === 'system' ? t('systemRobots.title') : t('robots.title')}
+        searchPlaceholder={t('robots.searchPlaceholder')}
+        search={search}
+        onSearch={setSearch}
+        action={canCreate && <Button onClick={() => setCreating(true)}>{t('robots.create')}</Button>}
+      />
       {update.isError && (
         <Alert color="red" role="alert" withCloseButton onClose={() => update.reset()}>
           {t('robots.toggleFailed', { message: update.error.message })}
@@ -186,12 +167,10 @@ export function RobotAccounts({
                     <Table.Td>{formatDate(robot.creation_time, i18n.language)}</Table.Td>
                     {(canUpdate || canDelete) && (
                       <Table.Td>
-                        <Group gap={4} wrap="nowrap">
+                        <RowActions>
                           {canUpdate && (
-                            <Button
-                              size="compact-sm"
-                              variant="subtle"
-                              aria-label={t(robot.disable ? 'robots.enableLabel' : 'robots.disableLabel', {
+                            <RowAction
+                              label={t(robot.disable ? 'robots.enableLabel' : 'robots.disableLabel', {
                                 name: robot.name,
                               })}
                               loading={update.isPending && update.variables.id === robot.id}
@@ -201,30 +180,26 @@ export function RobotAccounts({
                               }
                             >
                               {robot.disable ? t('robots.enable') : t('robots.disable')}
-                            </Button>
+                            </RowAction>
                           )}
                           {canUpdate && (
-                            <Button
-                              size="compact-sm"
-                              variant="subtle"
-                              aria-label={t('robots.refreshLabel', { name: robot.name })}
-                              onClick={() => setRefreshing(robot)}
+                            <RowAction
+                              label={t('robots.refreshLabel', { name: robot.name })}
+                              onClick={() => refreshing.ask(robot)}
                             >
                               {t('robots.refresh')}
-                            </Button>
+                            </RowAction>
                           )}
                           {canDelete && (
-                            <Button
-                              size="compact-sm"
-                              variant="subtle"
-                              color="red"
-                              aria-label={t('robots.deleteLabel', { name: robot.name })}
-                              onClick={() => setDeleting(robot)}
+                            <RowAction
+                              label={t('robots.deleteLabel', { name: robot.name })}
+                              danger
+                              onClick={() => deletion.ask(robot)}
                             >
                               {t('robots.delete')}
-                            </Button>
+                            </RowAction>
                           )}
-                        </Group>
+                        </RowActions>
                       </Table.Td>
                     )}
                   </Table.Tr>
@@ -246,37 +221,20 @@ export function RobotAccounts({
       )}
       <RobotSecretDialog value={secret} onClose={() => setSecret(null)} />
       <ConfirmDialog
-        opened={refreshing !== null}
+        {...refreshing.dialog}
         title={t('robots.refreshTitle')}
-        message={t('robots.refreshMessage', { name: refreshing?.name })}
+        message={t('robots.refreshMessage', { name: refreshing.target?.name })}
         confirmLabel={t('robots.refreshConfirm')}
         danger
-        loading={refresh.isPending}
-        error={refresh.isError ? t('robots.refreshFailed', { message: refresh.error.message }) : null}
-        onClose={closeRefresh}
-        onConfirm={() => {
-          const robot = refreshing;
-          if (robot?.id === undefined) return;
-          refresh.mutate(robot.id, {
-            onSuccess: (result) => {
-              closeRefresh();
-              setSecret({ name: robot.name ?? '', secret: result.secret ?? '' });
-            },
-          });
-        }}
+        error={refreshing.error && t('robots.refreshFailed', { message: refreshing.error.message })}
       />
       <ConfirmDialog
-        opened={deleting !== null}
+        {...deletion.dialog}
         title={t('robots.deleteTitle')}
-        message={t('robots.deleteMessage', { name: deleting?.name })}
+        message={t('robots.deleteMessage', { name: deletion.target?.name })}
         confirmLabel={t('robots.delete')}
         danger
-        loading={remove.isPending}
-        error={remove.isError ? t('robots.deleteFailed', { message: remove.error.message }) : null}
-        onClose={closeDelete}
-        onConfirm={() => {
-          if (deleting?.id !== undefined) remove.mutate(deleting.id, { onSuccess: closeDelete });
-        }}
+        error={deletion.error && t('robots.deleteFailed', { message: deletion.error.message })}
       />
     </Stack>
   );
