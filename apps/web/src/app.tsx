@@ -1,6 +1,16 @@
 import type { BerthClient } from '@berth/api-client';
 import { useState } from 'react';
-import { Anchor, MantineProvider, Stack, Title, createTheme } from '@mantine/core';
+import {
+  Anchor,
+  MantineProvider,
+  Stack,
+  Title,
+  createTheme,
+  defaultVariantColorsResolver,
+  parseThemeColor,
+  type CSSVariablesResolver,
+  type VariantColorsResolver,
+} from '@mantine/core';
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import type { i18n } from 'i18next';
 import { I18nextProvider, useTranslation } from 'react-i18next';
@@ -16,7 +26,32 @@ import { artifactRoutes } from './routes/artifact-routes';
 import { projectRoutes } from './routes/project-routes';
 import { searchRoutes } from './routes/search-routes';
 
-const theme = createTheme({ primaryColor: 'blue', defaultRadius: 'md' });
+// Shades chosen for WCAG AA contrast (4.5:1) of links and secondary text on both backgrounds;
+// Mantine's defaults (blue 6, gray 6 for dimmed text) fall short on white.
+// Light badges and buttons get their darkest text shade in the light scheme for the same reason.
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  if (input.variant !== 'light') return colors;
+  const parsed = parseThemeColor({ color: input.color ?? input.theme.primaryColor, theme: input.theme });
+  if (!parsed.isThemeColor) return colors;
+  return {
+    ...colors,
+    color: `light-dark(color-mix(in srgb, var(--mantine-color-${parsed.color}-9) 70%, black), var(--mantine-color-${parsed.color}-3))`,
+  };
+};
+
+const theme = createTheme({
+  primaryColor: 'blue',
+  primaryShade: { light: 8, dark: 4 },
+  defaultRadius: 'md',
+  variantColorResolver,
+});
+
+const cssVariablesResolver: CSSVariablesResolver = () => ({
+  variables: {},
+  light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' },
+  dark: { '--mantine-color-dimmed': 'var(--mantine-color-dark-1)' },
+});
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
@@ -89,7 +124,7 @@ export function Providers({
   children: React.ReactNode;
 }) {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} defaultColorScheme="auto">
       <I18nextProvider i18n={i18n}>
         <QueryClientProvider client={queryClient}>
           <ClientProvider client={client}>{children}</ClientProvider>

@@ -126,9 +126,8 @@ export function UserMenu({ username }: { username: string }) {
         <Menu.Target>
           <UnstyledButton aria-label={t('menu.userMenu', { name: username })} data-testid="user-menu">
             <Group gap={6}>
-              <Avatar size="sm" radius="xl" color="blue">
-                {username.slice(0, 1).toUpperCase()}
-              </Avatar>
+              {/* An icon, not the initial: the button's visible text must match its name. */}
+              <Avatar size="sm" radius="xl" color="blue" aria-hidden />
               <Text size="sm">{username}</Text>
             </Group>
           </UnstyledButton>

@@ -14,13 +14,15 @@ export function UsageBar({ used, limit, label }: { used: number; limit: number; 
   });
   return (
     <Stack gap={2} miw={140}>
-      <Progress
-        value={unlimited ? 0 : percent}
-        color={color}
-        size="sm"
-        aria-label={label}
-        aria-valuetext={text}
-      />
+      {/* Mantine puts the progressbar role on the section, so the ARIA values go there; with no
+          limit there is nothing to measure against and the bar is only decoration. */}
+      <Progress.Root size="sm" aria-hidden={unlimited || undefined}>
+        <Progress.Section
+          value={unlimited ? 0 : percent}
+          color={color}
+          {...(unlimited ? {} : { 'aria-label': label, 'aria-valuetext': text })}
+        />
+      </Progress.Root>
       <Group gap={4}>
         <Text size="xs" c="dimmed">
           {text}

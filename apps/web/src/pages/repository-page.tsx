@@ -147,7 +147,12 @@ export function ArtifactTable({
                         to={to}
                         ff="monospace"
                         size="sm"
-                        aria-label={t('artifact.open', { reference })}
+                        // The name holds the visible digest too, so speech input users can say what they see.
+                        aria-label={t('artifact.open', {
+                          reference: artifact.tags?.length
+                            ? `${reference} ${shortDigest(artifact.digest)}`
+                            : reference,
+                        })}
                       >
                         {shortDigest(artifact.digest)}
                       </Anchor>

@@ -49,6 +49,7 @@ export function SystemPage() {
                 size={72}
                 thickness={12}
                 withTooltip={false}
+                role="img"
                 aria-label={t('admin.systemInfo.repositoriesChart')}
                 data={[
                   {
@@ -150,6 +151,7 @@ function StorageByProject() {
         ) : (
           <>
             <BarChart
+              role="img"
               h={Math.max(120, used.length * 36)}
               data={used.map((item) => ({ project: item.project, used: item.used }))}
               dataKey="project"
