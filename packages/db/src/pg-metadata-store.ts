@@ -32,11 +32,14 @@ import type pg from 'pg';
  * Storage quota (per project, counted as Harbor does): `project_blob` holds each distinct digest the
  * project's manifests need (their blobs and the manifests themselves) with how many manifests need
  * it; `project.quota_used` is the sum of those rows' sizes. Only commitManifest (a manifest new in its
- * repository) and deleteManifest change them, each holding the project row's lock
- * (`FOR NO KEY UPDATE`, which leaves the repository foreign keys' `KEY SHARE` free), so concurrent
- * pushes into one project are charged one after the other and usage stays exact. A commit that would
- * exceed `quota_limit` (when ≥ 0) rolls back whole. Upload sessions and linked but unreferenced
- * blobs never count.
+ * repository) and deleteManifest change them. Both touch the project row last, with one
+ * `UPDATE … WHERE quota_used + added <= quota_limit` just before COMMIT: under READ COMMITTED an
+ * UPDATE that waited for a concurrent one re-checks its condition on the row that one committed, so
+ * usage stays exact while the project's lock is held only for the end of each transaction (holding
+ * it from the start queued every push into a project behind the previous one's whole commit).
+ * Pushes sharing a new digest queue on its `project_blob` row, which both take in digest order, so
+ * exactly one of them counts its size. A commit that would exceed `quota_limit` (when ≥ 0) rolls back
+ * whole. Upload sessions and linked but unreferenced blobs never count.
  */
 export class PgMetadataStore implements MetadataStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -81,6 +84,22 @@ export class PgMetadataStore implements MetadataStore {
 
   async completeUpload(repository: string, uploadId: string, blob: BlobRecord): Promise<boolean> {
     if (!isUuid(uploadId)) return false;
+    // Into a repository that exists (every upload but a new repository's first): one statement, one
+    // round trip instead of a six-statement transaction. Each round trip wakes a PostgreSQL backend
+    // and waits for it; in a push of small images those waits were a large share of the time.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { rows } = await this.pool.query<{ completed: boolean; repository_exists: boolean }>({
+          ...SQL.completeUploadInRepository,
+          values: [uploadId, repository, blob.digest, blob.size],
+        });
+        if (rows[0]?.repository_exists) return rows[0].completed;
+        break;
+      } catch (error) {
+        if (attempt < MAX_ATTEMPTS && isRetryable(error)) continue;
+        throw error;
+      }
+    }
     return this.transaction(async (client) => {
       const deleted = await client.query({ ...SQL.deleteUpload, values: [uploadId, repository] });
       if ((deleted.rowCount ?? 0) === 0) return new Rollback(false);
@@ -121,7 +140,12 @@ export class PgMetadataStore implements MetadataStore {
     const childDigests = unique(manifest.manifests.map((child) => child.digest));
 
     return this.transaction<CommitManifestResult>(async (client) => {
-      let repositoryId = await findRepository(client, repository);
+      // The repository and, locked, the links of the blobs the manifest needs: one round trip.
+      const { rows } = await client.query<{ id: string; linked: string[] }>({
+        ...SQL.repositoryWithLinkedBlobs,
+        values: [repository, blobDigests],
+      });
+      let repositoryId = rows[0]?.id ?? null;
       if (repositoryId === null) {
         // A repository that does not exist has no blobs and no manifests.
         if (blobDigests.length > 0 || childDigests.length > 0) {
@@ -130,39 +154,26 @@ export class PgMetadataStore implements MetadataStore {
         repositoryId = await ensureRepository(client, repository);
       }
 
-      // A manifest already in the repository is free to push again and takes no project lock; one
-      // that is new locks the project first, in the same order as deleteManifest.
-      const project = (await manifestExists(client, repositoryId, manifest.digest))
-        ? null
-        : await lockProject(client, repositoryId);
-
-      const missingBlobs = await lockMissing(client, SQL.lockLinkedBlobs, repositoryId, blobDigests);
+      const linked = new Set(rows[0]?.linked ?? []);
+      const missingBlobs = blobDigests.filter((digest) => !linked.has(digest));
       const missingManifests = await lockMissing(client, SQL.lockManifests, repositoryId, childDigests);
       if (missingBlobs.length > 0 || missingManifests.length > 0) {
         return new Rollback({ ok: false, missingBlobs, missingManifests });
       }
 
       const { id: manifestId, created } = await insertManifest(client, repositoryId, manifest);
+      // The repository's update time moves when a manifest or tag changed, at most once a second,
+      // so concurrent pushes into one repository do not queue behind each commit.
+      if (tag) {
+        await client.query({ ...SQL.upsertTagAndTouch, values: [repositoryId, tag, manifestId, created] });
+      } else if (created) {
+        await client.query({ ...SQL.touchRepository, values: [repositoryId] });
+      }
+      // Last before COMMIT: the project row is the lock every push into the project shares.
       if (created) {
-        await insertReferences(client, manifestId, manifest);
-        // Deleted between the existence check and the insert: lock now (a deadlock, if any, retries).
-        const denied = await chargeQuota(
-          client,
-          project ?? (await lockProject(client, repositoryId)),
-          manifest,
-          blobDigests,
-        );
+        const denied = await chargeQuota(client, repositoryId, manifest, blobDigests);
         if (denied) return new Rollback({ ok: false, denied });
       }
-
-      let changed = created;
-      if (tag) {
-        const upserted = await client.query({ ...SQL.upsertTag, values: [repositoryId, tag, manifestId] });
-        changed ||= (upserted.rowCount ?? 0) > 0;
-      }
-      // Last statement before COMMIT, so its row lock is held for the shortest time; and at most
-      // once a second, so concurrent pushes into one repository do not queue behind each commit.
-      if (changed) await client.query({ ...SQL.touchRepository, values: [repositoryId] });
       return { ok: true, created };
     });
   }
@@ -171,7 +182,6 @@ export class PgMetadataStore implements MetadataStore {
     return this.transaction(async (client) => {
       const repositoryId = await findRepository(client, repository);
       if (repositoryId === null) return false;
-      const project = await lockProject(client, repositoryId);
       // Tags and references go with it (ON DELETE CASCADE); the blob references it held are
       // returned first, so the project's usage drops in the same transaction.
       const { rows } = await client.query<{ blobs: string[] | null }>({
@@ -180,7 +190,7 @@ export class PgMetadataStore implements MetadataStore {
       });
       const row = rows[0];
       if (!row) return false;
-      await releaseQuota(client, project, [...(row.blobs ?? []), digest]);
+      await releaseQuota(client, repositoryId, [...(row.blobs ?? []), digest]);
       return true;
     });
   }
@@ -340,11 +350,16 @@ async function lockMissing(
   return digests.filter((digest) => !found.has(digest));
 }
 
+/** Stores the manifest with its references (one statement), or locks the row already there. */
 async function insertManifest(
   client: pg.PoolClient,
   repositoryId: string,
   manifest: NewManifest,
 ): Promise<{ id: string; created: boolean }> {
+  const references = [
+    ...manifest.blobs.map((blob) => ({ ...blob, kind: 'blob' })),
+    ...manifest.manifests.map((child) => ({ ...child, kind: 'manifest' })),
+  ];
   for (let attempt = 0; attempt < 3; attempt++) {
     const inserted = await client.query<{ id: string }>({
       ...SQL.insertManifest,
@@ -358,6 +373,9 @@ async function insertManifest(
         manifest.subjectDigest,
         manifest.annotations === null ? null : JSON.stringify(manifest.annotations),
         manifest.extraAttrs == null ? null : JSON.stringify(manifest.extraAttrs),
+        references.map((reference) => reference.digest),
+        references.map((reference) => reference.kind),
+        references.map((reference) => reference.size),
       ],
     });
     if (inserted.rows[0]) return { id: inserted.rows[0].id, created: true };
@@ -371,93 +389,56 @@ async function insertManifest(
   throw new Error(`manifest ${manifest.digest} could not be stored`);
 }
 
-async function insertReferences(
-  client: pg.PoolClient,
-  manifestId: string,
-  manifest: NewManifest,
-): Promise<void> {
-  const references = [
-    ...manifest.blobs.map((blob) => ({ ...blob, kind: 'blob' })),
-    ...manifest.manifests.map((child) => ({ ...child, kind: 'manifest' })),
-  ];
-  if (references.length === 0) return;
-  await client.query({
-    ...SQL.insertReferences,
-    values: [
-      manifestId,
-      references.map((reference) => reference.digest),
-      references.map((reference) => reference.kind),
-      references.map((reference) => reference.size),
-    ],
-  });
-}
-
-interface LockedProject {
-  id: string;
-  name: string;
-  quotaLimit: number;
-  quotaUsed: number;
-}
-
-async function manifestExists(client: pg.PoolClient, repositoryId: string, digest: string): Promise<boolean> {
-  const { rows } = await client.query({ ...SQL.manifestExists, values: [repositoryId, digest] });
-  return rows.length > 0;
-}
-
-/** Locks the repository's project row until COMMIT: quota changes of one project queue here. */
-async function lockProject(client: pg.PoolClient, repositoryId: string): Promise<LockedProject> {
-  const { rows } = await client.query<{ id: string; name: string; quota_limit: string; quota_used: string }>({
-    ...SQL.lockProject,
-    values: [repositoryId],
-  });
-  const row = rows[0];
-  if (!row) throw new Error(`repository ${repositoryId} has no project`);
-  return {
-    id: row.id,
-    name: row.name,
-    quotaLimit: Number(row.quota_limit),
-    quotaUsed: Number(row.quota_used),
-  };
-}
-
 /**
  * Counts a newly stored manifest toward its project: one more reference to each of its blobs and
- * to itself, and the size of those the project did not hold yet. Returns the refusal message when
- * that would exceed the project's limit (the caller rolls back), else null.
+ * to itself, and the size of those the project did not hold yet added to its usage, in one
+ * statement. Returns the refusal message when that would exceed the project's limit (the caller
+ * rolls back), else null.
  */
 async function chargeQuota(
   client: pg.PoolClient,
-  project: LockedProject,
+  repositoryId: string,
   manifest: NewManifest,
   blobDigests: string[],
 ): Promise<string | null> {
-  const { rows } = await client.query<{ added: string }>({
-    ...SQL.chargeProjectBlobs,
-    values: [project.id, blobDigests, manifest.digest, manifest.size],
+  const { rows } = await client.query<{
+    added: string;
+    charged: boolean;
+    name: string;
+    quota_limit: string;
+    quota_used: string;
+  }>({
+    ...SQL.chargeQuota,
+    values: [repositoryId, blobDigests, manifest.digest, manifest.size],
   });
-  const added = Number(rows[0]?.added ?? 0);
-  if (added === 0) return null;
-  if (project.quotaLimit >= 0 && project.quotaUsed + added > project.quotaLimit) {
-    return (
-      `quota exceeded: pushing ${manifest.digest} adds ${formatBytes(added)} to project ${project.name}, ` +
-      `which uses ${formatBytes(project.quotaUsed)} of its ${formatBytes(project.quotaLimit)} storage limit`
-    );
-  }
-  await client.query({ ...SQL.addQuotaUsed, values: [project.id, added] });
-  project.quotaUsed += added;
-  return null;
+  const row = rows[0];
+  if (!row) throw new Error(`repository ${repositoryId} has no project`);
+  const added = Number(row.added);
+  if (added === 0 || row.charged) return null;
+  // The usage shown is the statement's snapshot: the refusal itself was decided on the latest row.
+  return (
+    `quota exceeded: pushing ${manifest.digest} adds ${formatBytes(added)} to project ${row.name}, ` +
+    `which uses ${formatBytes(Number(row.quota_used))} of its ${formatBytes(Number(row.quota_limit))} storage limit`
+  );
 }
 
 /** Undoes chargeQuota for a deleted manifest: `digests` are its blob references and its own digest. */
-async function releaseQuota(client: pg.PoolClient, project: LockedProject, digests: string[]): Promise<void> {
-  const targets = unique(digests);
-  await client.query({ ...SQL.decrementProjectBlobs, values: [project.id, targets] });
+async function releaseQuota(client: pg.PoolClient, repositoryId: string, digests: string[]): Promise<void> {
+  const targets = unique(digests).sort();
+  const { rows: projects } = await client.query<{ project_id: string }>({
+    ...SQL.projectOf,
+    values: [repositoryId],
+  });
+  const projectId = projects[0]?.project_id;
+  if (projectId === undefined) throw new Error(`repository ${repositoryId} has no project`);
+  await client.query({ ...SQL.decrementProjectBlobs, values: [projectId, targets] });
   const { rows } = await client.query<{ freed: string | null }>({
     ...SQL.dropUnusedProjectBlobs,
-    values: [project.id, targets],
+    values: [projectId, targets],
   });
   const freed = Number(rows[0]?.freed ?? 0);
-  if (freed > 0) await client.query({ ...SQL.addQuotaUsed, values: [project.id, -freed] });
+  // Last before COMMIT, as in chargeQuota, so both take the project_blob rows before the project row.
+  if (freed > 0) await client.query({ ...SQL.addQuotaUsed, values: [projectId, -freed] });
 }
 
 function formatBytes(bytes: number): string {
@@ -524,6 +505,24 @@ const SQL = {
     name: 'berth_get_upload',
     text: 'SELECT id, repository, created_at FROM upload_session WHERE id = $1 AND repository = $2',
   },
+  completeUploadInRepository: {
+    name: 'berth_complete_upload_in_repository',
+    // Changes nothing when the repository does not exist (the caller then creates it in a
+    // transaction). The link's foreign key on the blob is checked at the end of the statement, when
+    // the blob row inserted beside it is visible; a repository or blob deleted meanwhile fails the
+    // whole statement (23503, retried).
+    text: `WITH repo AS (SELECT id FROM repository WHERE name = $2),
+      deleted AS (
+        DELETE FROM upload_session WHERE id = $1 AND repository = $2 AND EXISTS (SELECT 1 FROM repo)
+        RETURNING id),
+      stored AS (
+        INSERT INTO blob (digest, size) SELECT $3, $4 FROM deleted
+        ON CONFLICT (digest) DO NOTHING),
+      linked AS (
+        INSERT INTO repository_blob (repository_id, digest) SELECT repo.id, $3 FROM repo, deleted
+        ON CONFLICT (repository_id, digest) DO NOTHING)
+      SELECT EXISTS (SELECT 1 FROM deleted) AS completed, EXISTS (SELECT 1 FROM repo) AS repository_exists`,
+  },
   deleteUpload: {
     name: 'berth_delete_upload',
     text: 'DELETE FROM upload_session WHERE id = $1 AND repository = $2',
@@ -541,10 +540,13 @@ const SQL = {
       JOIN manifest m ON m.id = t.manifest_id
       WHERE r.name = $1 AND t.name = $2`,
   },
-  lockLinkedBlobs: {
-    name: 'berth_lock_linked_blobs',
-    text: `SELECT digest FROM repository_blob WHERE repository_id = $1 AND digest = ANY($2::text[])
-      FOR KEY SHARE`,
+  repositoryWithLinkedBlobs: {
+    name: 'berth_repository_with_linked_blobs',
+    text: `SELECT r.id, ARRAY(
+        SELECT rb.digest FROM repository_blob rb
+        WHERE rb.repository_id = r.id AND rb.digest = ANY($2::text[])
+        FOR KEY SHARE) AS linked
+      FROM repository r WHERE r.name = $1`,
   },
   lockManifests: {
     name: 'berth_lock_manifests',
@@ -556,28 +558,34 @@ const SQL = {
   },
   insertManifest: {
     name: 'berth_insert_manifest',
-    text: `INSERT INTO manifest
-      (repository_id, digest, media_type, artifact_type, size, payload, subject_digest, annotations,
-       extra_attrs)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
-      ON CONFLICT (repository_id, digest) DO NOTHING
-      RETURNING id`,
+    // The references' foreign key on the manifest is checked at the end of the statement, when the
+    // row inserted beside them is visible. Nothing is inserted when the manifest was there already.
+    text: `WITH inserted AS (
+        INSERT INTO manifest
+          (repository_id, digest, media_type, artifact_type, size, payload, subject_digest, annotations,
+           extra_attrs)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)
+        ON CONFLICT (repository_id, digest) DO NOTHING
+        RETURNING id),
+      referenced AS (
+        INSERT INTO manifest_reference (manifest_id, digest, kind, size)
+        SELECT inserted.id, ref.digest, ref.kind, ref.size
+        FROM inserted, unnest($10::text[], $11::text[], $12::bigint[]) AS ref (digest, kind, size)
+        ON CONFLICT (manifest_id, digest) DO NOTHING)
+      SELECT id FROM inserted`,
   },
-  insertReferences: {
-    name: 'berth_insert_references',
-    text: `INSERT INTO manifest_reference (manifest_id, digest, kind, size)
-      SELECT $1, ref.digest, ref.kind, ref.size
-      FROM unnest($2::text[], $3::text[], $4::bigint[]) AS ref (digest, kind, size)
-      ON CONFLICT (manifest_id, digest) DO NOTHING`,
-  },
-  upsertTag: {
-    name: 'berth_upsert_tag',
-    // Returns a row only when the tag was created or moved.
-    text: `INSERT INTO tag (repository_id, name, manifest_id) VALUES ($1, $2, $3)
-      ON CONFLICT (repository_id, name) DO UPDATE
-        SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
-        WHERE tag.manifest_id <> EXCLUDED.manifest_id
-      RETURNING manifest_id`,
+  upsertTagAndTouch: {
+    name: 'berth_upsert_tag_and_touch',
+    // The tag's upsert yields a row only when the tag was created or moved.
+    text: `WITH upserted AS (
+        INSERT INTO tag (repository_id, name, manifest_id) VALUES ($1, $2, $3)
+        ON CONFLICT (repository_id, name) DO UPDATE
+          SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
+          WHERE tag.manifest_id <> EXCLUDED.manifest_id
+        RETURNING manifest_id)
+      UPDATE repository SET updated_at = now()
+      WHERE id = $1 AND updated_at < now() - interval '1 second'
+        AND ($4::boolean OR EXISTS (SELECT 1 FROM upserted))`,
   },
   deleteManifest: {
     name: 'berth_delete_manifest',
@@ -590,29 +598,36 @@ const SQL = {
       deleted AS (DELETE FROM manifest m USING target t WHERE m.id = t.id RETURNING m.id)
       SELECT (SELECT digests FROM blobs) AS blobs FROM deleted`,
   },
-  manifestExists: {
-    name: 'berth_manifest_exists',
-    text: 'SELECT 1 FROM manifest WHERE repository_id = $1 AND digest = $2',
+  projectOf: {
+    name: 'berth_project_of',
+    text: 'SELECT project_id FROM repository WHERE id = $1',
   },
-  lockProject: {
-    name: 'berth_lock_project',
-    text: `SELECT p.id, p.name, p.quota_limit, p.quota_used FROM project p
-      WHERE p.id = (SELECT project_id FROM repository WHERE id = $1)
-      FOR NO KEY UPDATE`,
-  },
-  chargeProjectBlobs: {
-    name: 'berth_charge_project_blobs',
+  chargeQuota: {
+    name: 'berth_charge_quota',
     // Sizes of blobs come from the blob table (what was stored), not from the manifest's descriptors.
-    // `xmax = 0` marks a row this statement inserted rather than updated.
-    text: `WITH wanted AS (
+    // `xmax = 0` marks a project_blob row this statement inserted rather than updated; rows are taken
+    // in digest order so that two pushes sharing digests queue instead of deadlocking. The UPDATE
+    // adds to the usage only when the result fits the limit, re-checked on the latest row when it
+    // had to wait for another transaction's; the final SELECT reports the project either way.
+    text: `WITH target AS (SELECT project_id AS id FROM repository WHERE id = $1),
+      wanted AS (
         SELECT b.digest, b.size FROM blob b WHERE b.digest = ANY($2::text[])
         UNION SELECT $3::text, $4::bigint),
       charged AS (
         INSERT INTO project_blob (project_id, digest, size, ref_count)
-        SELECT $1, digest, size, 1 FROM wanted
+        SELECT target.id, wanted.digest, wanted.size, 1 FROM target, wanted ORDER BY wanted.digest
         ON CONFLICT (project_id, digest) DO UPDATE SET ref_count = project_blob.ref_count + 1
-        RETURNING (xmax = 0) AS inserted, size)
-      SELECT coalesce(sum(size) FILTER (WHERE inserted), 0) AS added FROM charged`,
+        RETURNING (xmax = 0) AS inserted, size),
+      added AS (SELECT coalesce(sum(size) FILTER (WHERE inserted), 0) AS bytes FROM charged),
+      updated AS (
+        UPDATE project p SET quota_used = p.quota_used + added.bytes
+        FROM target, added
+        WHERE p.id = target.id AND added.bytes > 0
+          AND (p.quota_limit < 0 OR p.quota_used + added.bytes <= p.quota_limit)
+        RETURNING p.id)
+      SELECT added.bytes AS added, EXISTS (SELECT 1 FROM updated) AS charged,
+        p.name, p.quota_limit, p.quota_used
+      FROM added, target JOIN project p ON p.id = target.id`,
   },
   addQuotaUsed: {
     name: 'berth_add_quota_used',

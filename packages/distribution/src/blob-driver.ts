@@ -58,6 +58,20 @@ export interface BlobDriver {
 
   /** A URL the client may fetch the blob from directly (S3 presigned), or null to stream it. */
   redirectUrl?(digest: string): Promise<string | null>;
+
+  /**
+   * Opens a committed blob for reads at chosen positions into the caller's buffers, or resolves to
+   * null when it does not exist. Optional: the registry serves blobs of a driver that has it
+   * through a few reused buffers instead of a stream allocating one per chunk.
+   */
+  open?(digest: string): Promise<BlobFile | null>;
+}
+
+/** A committed blob opened by `BlobDriver.open`; the caller closes it. */
+export interface BlobFile {
+  /** Reads up to `length` bytes at `position` into the start of `buffer`; 0 means past the end. */
+  read(buffer: Buffer, length: number, position: number): Promise<number>;
+  close(): Promise<void>;
 }
 
 export interface BlobStat {

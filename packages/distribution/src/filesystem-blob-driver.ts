@@ -1,12 +1,16 @@
 import { createReadStream } from 'node:fs';
-import { link, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { link, mkdir, open, readdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobDriver, BlobStat, ByteRange } from './blob-driver.js';
+import type { BlobDriver, BlobFile, BlobStat, ByteRange } from './blob-driver.js';
 import { parseDigest } from './digest.js';
 
 const UPLOAD_ID_PATTERN = /^[a-zA-Z0-9_-]{1,128}$/;
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** Upload bytes gathered before one write call. */
+const WRITE_BATCH_BYTES = 1024 * 1024;
+/** …or this many chunks (a slow client sends many small ones), well under IOV_MAX. */
+const WRITE_BATCH_BUFFERS = 256;
 
 /**
  * Blobs on a local filesystem.
@@ -21,6 +25,8 @@ export class FilesystemBlobDriver implements BlobDriver {
   private readonly blobsDir: string;
   private readonly uploadsDir: string;
   private readonly ready: Promise<void>;
+  /** Blob directories known to exist (the driver never removes one): no mkdir per commit. */
+  private readonly blobDirs = new Set<string>();
 
   constructor(readonly root: string) {
     this.blobsDir = join(root, 'blobs');
@@ -57,6 +63,20 @@ export class FilesystemBlobDriver implements BlobDriver {
     });
   }
 
+  async open(digest: string): Promise<BlobFile | null> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.blobPath(digest), 'r');
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw error;
+    }
+    return {
+      read: async (buffer, length, position) => (await handle.read(buffer, 0, length, position)).bytesRead,
+      close: () => handle.close(),
+    };
+  }
+
   async uploadSize(uploadId: string): Promise<number | null> {
     try {
       return (await stat(this.uploadPath(uploadId))).size;
@@ -77,23 +97,25 @@ export class FilesystemBlobDriver implements BlobDriver {
     try {
       // Bytes past `offset` are the remains of an append that never completed: drop them.
       await handle.truncate(offset);
-      // Each write completes before the next chunk is read, so when the body fails no write is
-      // left in flight to land after the next append has truncated the file.
+      // Chunks arrive as the socket delivers them (often 64 KiB); they are gathered and written
+      // with one writev per batch, each completing before the next chunk is read, so
+      // when the body fails no write is left in flight to land after the next append has
+      // truncated the file. Bytes gathered but not yet written when it fails are simply not stored.
       let position = offset;
+      let batch: Buffer[] = [];
+      let batchBytes = 0;
       for await (const chunk of body) {
-        const bytes = chunk as Buffer;
-        let written = 0;
-        while (written < bytes.length) {
-          const { bytesWritten } = await handle.write(
-            bytes,
-            written,
-            bytes.length - written,
-            position + written,
-          );
-          written += bytesWritten;
+        batch.push(chunk as Buffer);
+        batchBytes += (chunk as Buffer).length;
+        if (batchBytes >= WRITE_BATCH_BYTES || batch.length >= WRITE_BATCH_BUFFERS) {
+          await writeAll(handle, batch, position);
+          position += batchBytes;
+          batch = [];
+          batchBytes = 0;
         }
-        position += bytes.length;
       }
+      await writeAll(handle, batch, position);
+      position += batchBytes;
       await handle.sync();
       return position;
     } finally {
@@ -109,25 +131,27 @@ export class FilesystemBlobDriver implements BlobDriver {
   async commit(uploadId: string, digest: string): Promise<void> {
     const target = this.blobPath(digest);
     const dir = join(target, '..');
-    await mkdir(dir, { recursive: true });
     const upload = this.uploadPath(uploadId);
-    // link(2) never replaces: a digest, once committed, keeps the bytes it was first given, and
-    // a concurrent commit of the same digest just discards its copy.
+    const known = this.blobDirs.has(dir);
+    if (!known) await this.makeBlobDir(dir);
     try {
-      await link(upload, target);
+      await linkOnce(upload, target);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A directory removed behind the driver's back: make it again, once.
+      if (!known || !isNotFound(error)) throw error;
+      await this.makeBlobDir(dir);
+      await linkOnce(upload, target);
     }
     await syncDirectory(dir);
-    await rm(upload, { force: true });
+    await removeFile(upload);
   }
 
   async cancel(uploadId: string): Promise<void> {
-    await rm(this.uploadPath(uploadId), { force: true });
+    await removeFile(this.uploadPath(uploadId));
   }
 
   async delete(digest: string): Promise<void> {
-    await rm(this.blobPath(digest), { force: true });
+    await removeFile(this.blobPath(digest));
   }
 
   async *list(): AsyncIterable<string> {
@@ -154,6 +178,11 @@ export class FilesystemBlobDriver implements BlobDriver {
     }
   }
 
+  private async makeBlobDir(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    this.blobDirs.add(dir);
+  }
+
   private blobPath(digest: string): string {
     const parsed = parseDigest(digest);
     if (!parsed) throw new Error(`not a digest: ${digest}`);
@@ -166,12 +195,45 @@ export class FilesystemBlobDriver implements BlobDriver {
   }
 }
 
+/** Writes `buffers` back to back at `position`, however many calls it takes. */
+async function writeAll(handle: FileHandle, buffers: Buffer[], position: number): Promise<void> {
+  const pending = buffers.filter((buffer) => buffer.length > 0);
+  while (pending.length > 0) {
+    const { bytesWritten } = await handle.writev(pending, position);
+    position += bytesWritten;
+    let skip = bytesWritten;
+    while (pending.length > 0 && skip >= pending[0]!.length) skip -= pending.shift()!.length;
+    if (skip > 0) pending[0] = pending[0]!.subarray(skip);
+  }
+}
+
 async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+/**
+ * link(2) never replaces: a digest, once committed, keeps the bytes it was first given, and a
+ * concurrent commit of the same digest just discards its copy.
+ */
+async function linkOnce(from: string, to: string): Promise<void> {
+  try {
+    await link(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+}
+
+/** Removes a file; one that is not there is fine. */
+async function removeFile(path: string): Promise<void> {
+  try {
+    await unlink(path);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type RegistryAction,
 } from './authorizer.js';
 import type { BlobDriver } from './blob-driver.js';
+import { sendBlobFile } from './blob-sender.js';
 import { readConfigAttributes } from './config-attributes.js';
 import { parseDigest, requireDigest, digestOf } from './digest.js';
 import { RegistryError } from './errors.js';
@@ -380,23 +381,31 @@ class Registry {
         headers: { 'Content-Range': `bytes */${blob.size}` },
       });
     }
-    const stream = await this.blobs.read(digest, range ?? undefined);
-    if (!stream) throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} content is missing from storage`);
-    if (range) {
-      res.writeHead(206, {
-        ...common,
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': range.end - range.start + 1,
-        'Content-Range': `bytes ${range.start}-${range.end}/${blob.size}`,
-      });
-    } else {
-      res.writeHead(200, {
-        ...common,
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': blob.size,
-      });
+    const file = this.blobs.open ? await this.blobs.open(digest) : null;
+    const stream = file ? null : await this.blobs.read(digest, range ?? undefined);
+    if (!file && !stream) {
+      throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} content is missing from storage`);
     }
-    await pipeline(stream, res);
+    try {
+      if (range) {
+        res.writeHead(206, {
+          ...common,
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': range.end - range.start + 1,
+          'Content-Range': `bytes ${range.start}-${range.end}/${blob.size}`,
+        });
+      } else {
+        res.writeHead(200, {
+          ...common,
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': blob.size,
+        });
+      }
+      if (file) await sendBlobFile(res, file, range?.start ?? 0, range?.end ?? blob.size - 1);
+      else await pipeline(stream!, res);
+    } finally {
+      await file?.close();
+    }
     this.emit(req, 'pull', {
       repository: name,
       digest,

@@ -1,10 +1,10 @@
-import type { Hash } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobDriver } from './blob-driver.js';
-import { newHash, type DigestAlgorithm, type ParsedDigest } from './digest.js';
+import type { DigestAlgorithm, ParsedDigest } from './digest.js';
 import { RegistryError } from './errors.js';
+import { sharedHashWorkerPool, type HashWorkerPool, type RunningHash } from './hash-worker-pool.js';
 import type { BlobRecord, MetadataStore, UploadSession } from './metadata-store.js';
 
 const UPLOAD_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -13,7 +13,7 @@ const MAX_CACHED_HASHES = 4096;
 
 interface HashState {
   algorithm: DigestAlgorithm;
-  hash: Hash;
+  hash: RunningHash;
   /** How many bytes of the upload `hash` has seen. */
   offset: number;
 }
@@ -24,9 +24,10 @@ export interface ChunkResult {
 
 /**
  * Blob uploads: sessions in the MetadataStore, bytes in the BlobDriver, digests computed while the
- * bytes stream through. The running hash of each upload is kept in memory between chunks so a
- * chunked upload is hashed once; after a restart (or on another instance) it is rebuilt from the
- * stored bytes.
+ * bytes stream through, on the hash worker threads. The running hash of each upload is kept between
+ * chunks so a chunked upload is hashed once; after a restart (or on another instance) it is rebuilt
+ * from the stored bytes. A request that fails midway disposes of its hash: the bytes it saw may not
+ * all have been stored, so the next request rebuilds it from storage.
  */
 export class UploadService {
   private readonly hashes = new Map<string, HashState>();
@@ -36,6 +37,7 @@ export class UploadService {
   constructor(
     private readonly blobs: BlobDriver,
     private readonly metadata: MetadataStore,
+    private readonly hashing: HashWorkerPool = sharedHashWorkerPool(),
   ) {}
 
   async start(repository: string): Promise<UploadSession> {
@@ -63,16 +65,21 @@ export class UploadService {
 
   /** Appends a chunk at `offset` (the caller has checked it is the current size). */
   async appendChunk(uploadId: string, offset: number, body: Readable): Promise<number> {
-    const state = this.continuedHash(uploadId, offset, 'sha256');
-    this.hashes.delete(uploadId);
-    const size = await this.blobs.append(uploadId, offset, state ? tap(body, state.hash) : body);
+    const state = this.takeHash(uploadId, offset, 'sha256');
+    let size: number;
+    try {
+      size = await this.blobs.append(uploadId, offset, state ? tap(body, state.hash) : body);
+    } catch (error) {
+      state?.hash.dispose();
+      throw error;
+    }
     if (state) this.remember(uploadId, { ...state, offset: size });
     return size;
   }
 
   /** Drops bytes past `offset`, undoing a chunk that turned out invalid. */
   async truncate(uploadId: string, offset: number): Promise<void> {
-    this.hashes.delete(uploadId);
+    this.forget(uploadId);
     await this.blobs.append(uploadId, offset, Readable.from([]));
   }
 
@@ -87,11 +94,17 @@ export class UploadService {
     expected: ParsedDigest,
     body: Readable | null,
   ): Promise<BlobRecord> {
-    let state = this.continuedHash(uploadId, offset, expected.algorithm);
-    this.hashes.delete(uploadId);
-    state ??= await this.rehash(uploadId, expected.algorithm, offset);
-    const size = body ? await this.blobs.append(uploadId, offset, tap(body, state.hash)) : offset;
-    const digest = `${expected.algorithm}:${state.hash.digest('hex')}`;
+    const state =
+      this.takeHash(uploadId, offset, expected.algorithm) ??
+      (await this.rehash(uploadId, expected.algorithm, offset));
+    let size: number;
+    let digest: string;
+    try {
+      size = body ? await this.blobs.append(uploadId, offset, tap(body, state.hash)) : offset;
+      digest = `${expected.algorithm}:${await state.hash.digest()}`;
+    } finally {
+      state.hash.dispose();
+    }
     if (digest !== `${expected.algorithm}:${expected.hex}`) {
       await this.discard(repository, uploadId);
       throw new RegistryError(
@@ -111,10 +124,10 @@ export class UploadService {
   async monolithic(repository: string, expected: ParsedDigest, body: Readable): Promise<BlobRecord> {
     const uploadId = randomUUID();
     await this.blobs.createUpload(uploadId);
+    const hash = this.hashing.create(expected.algorithm);
     try {
-      const hash = newHash(expected.algorithm);
       const size = await this.blobs.append(uploadId, 0, tap(body, hash));
-      const digest = `${expected.algorithm}:${hash.digest('hex')}`;
+      const digest = `${expected.algorithm}:${await hash.digest()}`;
       if (digest !== `${expected.algorithm}:${expected.hex}`) {
         throw new RegistryError(
           'DIGEST_INVALID',
@@ -128,6 +141,8 @@ export class UploadService {
     } catch (error) {
       await this.blobs.cancel(uploadId);
       throw error;
+    } finally {
+      hash.dispose();
     }
   }
 
@@ -159,50 +174,75 @@ export class UploadService {
 
   /** Forgets the in-memory hash of an upload whose request failed midway. */
   forget(uploadId: string): void {
+    this.hashes.get(uploadId)?.hash.dispose();
     this.hashes.delete(uploadId);
   }
 
   private async discard(repository: string, uploadId: string): Promise<void> {
-    this.hashes.delete(uploadId);
+    this.forget(uploadId);
     await this.metadata.deleteUpload(repository, uploadId);
     await this.blobs.cancel(uploadId);
   }
 
-  private continuedHash(uploadId: string, offset: number, algorithm: DigestAlgorithm): HashState | null {
+  /**
+   * Removes the upload's kept hash and returns it when it has seen exactly `offset` bytes; a fresh
+   * one at offset 0; else null (the caller rebuilds it from storage, or goes without).
+   */
+  private takeHash(uploadId: string, offset: number, algorithm: DigestAlgorithm): HashState | null {
     const state = this.hashes.get(uploadId);
+    this.hashes.delete(uploadId);
     if (state && state.offset === offset && state.algorithm === algorithm) return state;
-    if (offset === 0) return { algorithm, hash: newHash(algorithm), offset: 0 };
+    state?.hash.dispose();
+    if (offset === 0) return { algorithm, hash: this.hashing.create(algorithm), offset: 0 };
     return null;
   }
 
   private async rehash(uploadId: string, algorithm: DigestAlgorithm, offset: number): Promise<HashState> {
-    const hash = newHash(algorithm);
-    let seen = 0;
-    for await (const chunk of await this.blobs.readUpload(uploadId)) {
-      const bytes = chunk as Buffer;
-      const take = Math.min(bytes.length, offset - seen);
-      hash.update(take === bytes.length ? bytes : bytes.subarray(0, take));
-      seen += take;
-      if (seen >= offset) break;
+    const hash = this.hashing.create(algorithm);
+    try {
+      let seen = 0;
+      for await (const chunk of await this.blobs.readUpload(uploadId)) {
+        const bytes = chunk as Buffer;
+        const take = Math.min(bytes.length, offset - seen);
+        await hash.update(take === bytes.length ? bytes : bytes.subarray(0, take));
+        seen += take;
+        if (seen >= offset) break;
+      }
+    } catch (error) {
+      hash.dispose();
+      throw error;
     }
     return { algorithm, hash, offset };
   }
 
   private remember(uploadId: string, state: HashState): void {
+    // Between requests a kept hash holds no buffer: its bytes go to the worker now. A hash whose
+    // worker failed is not kept; the next request rebuilds it from the stored bytes.
+    try {
+      state.hash.settle();
+    } catch {
+      state.hash.dispose();
+      return;
+    }
     if (this.hashes.size >= MAX_CACHED_HASHES) {
       const oldest = this.hashes.keys().next().value;
-      if (oldest !== undefined) this.hashes.delete(oldest);
+      if (oldest !== undefined) this.forget(oldest);
     }
     this.hashes.set(uploadId, state);
   }
 }
 
-/** Passes a stream through unchanged while feeding every chunk to `hash`. */
-function tap(body: Readable, hash: Hash): Readable {
+/**
+ * Passes a stream through unchanged while feeding every chunk to `hash`. A chunk moves on once the
+ * hash has taken it, so a hash that falls behind slows the stream instead of buffering it.
+ */
+function tap(body: Readable, hash: RunningHash): Readable {
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
+      hash.update(chunk).then(
+        () => callback(null, chunk),
+        (error: unknown) => callback(error as Error),
+      );
     },
   });
   // The driver pipes the result; errors of `body` must reach it through the transform.

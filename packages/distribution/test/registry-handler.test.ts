@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,6 +40,7 @@ class TestAuthorizer implements Authorizer {
 }
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
+const sha512 = (data: Buffer) => `sha512:${createHash('sha512').update(data).digest('hex')}`;
 
 describe(createRegistryHandler.name, () => {
   let server: Server;
@@ -168,5 +169,99 @@ describe(createRegistryHandler.name, () => {
       actions: ['pull'],
     });
     expect(events.events.at(-1)).toMatchObject({ action: 'mount', target: { repository: 'team/target' } });
+  });
+
+  it('resumes a chunked upload whose chunk broke off midway, and still verifies the digest', async () => {
+    const data = randomBytes(3 * 1024 * 1024 + 777);
+    const started = await fetch(`${base}/v2/team/resume/blobs/uploads/`, { method: 'POST', headers });
+    expect(started.status).toBe(202);
+    const location = started.headers.get('location')!;
+    const first = data.subarray(0, 1024 * 1024);
+    const patched = await fetch(`${base}${location}`, {
+      method: 'PATCH',
+      body: first,
+      headers: { ...headers, 'Content-Range': `0-${first.length - 1}` },
+    });
+    expect(patched.status).toBe(202);
+
+    // The second chunk announces 2 MiB, sends half, and the connection drops.
+    const broken = request(`${base}${location}`, {
+      method: 'PATCH',
+      headers: { ...headers, 'Content-Length': String(2 * 1024 * 1024) },
+    });
+    broken.on('error', () => undefined);
+    broken.write(data.subarray(first.length, first.length + 1024 * 1024));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    broken.destroy();
+    let size = -1;
+    for (let polls = 0; polls < 50; polls++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const status = await fetch(`${base}${location}`, { headers });
+      const reported = Number(status.headers.get('range')!.split('-')[1]) + 1;
+      if (reported === size) break;
+      size = reported;
+    }
+    expect(size).toBeGreaterThanOrEqual(first.length);
+    expect(size).toBeLessThanOrEqual(2 * 1024 * 1024);
+
+    // The hash of the broken request was dropped: completing rebuilds it from the stored bytes.
+    const rest = data.subarray(size);
+    const done = await fetch(`${base}${location}?digest=${sha256(data)}`, {
+      method: 'PUT',
+      body: rest,
+      headers: { ...headers, 'Content-Range': `${size}-${data.length - 1}` },
+    });
+    expect(done.status).toBe(201);
+    const blob = await fetch(`${base}/v2/team/resume/blobs/${sha256(data)}`, { headers });
+    expect(Buffer.from(await blob.arrayBuffer()).equals(data)).toBe(true);
+
+    // Chunk by chunk (the running hash kept between requests), a wrong digest is still refused.
+    const other = Buffer.concat([data, Buffer.from('!')]);
+    const again = await fetch(`${base}/v2/team/resume/blobs/uploads/`, { method: 'POST', headers });
+    const next = again.headers.get('location')!;
+    for (let offset = 0; offset < other.length; offset += 1024 * 1024) {
+      const chunk = other.subarray(offset, offset + 1024 * 1024);
+      const res = await fetch(`${base}${next}`, {
+        method: 'PATCH',
+        body: chunk,
+        headers: { ...headers, 'Content-Range': `${offset}-${offset + chunk.length - 1}` },
+      });
+      expect(res.status).toBe(202);
+    }
+    const wrong = await fetch(`${base}${next}?digest=${sha256(data)}`, { method: 'PUT', headers });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('DIGEST_INVALID');
+    const right = await fetch(`${base}/v2/team/resume/blobs/uploads/?digest=${sha256(other)}`, {
+      method: 'POST',
+      body: other,
+      headers,
+    });
+    expect(right.status).toBe(201);
+  });
+
+  it('stores a monolithic sha512 upload and serves it whole and in ranges', async () => {
+    const data = randomBytes(2 * 1024 * 1024 + 3);
+    const refused = await fetch(`${base}/v2/team/big/blobs/uploads/?digest=${sha512(Buffer.from('x'))}`, {
+      method: 'POST',
+      body: data,
+      headers,
+    });
+    expect(refused.status).toBe(400);
+    const pushed = await fetch(`${base}/v2/team/big/blobs/uploads/?digest=${sha512(data)}`, {
+      method: 'POST',
+      body: data,
+      headers,
+    });
+    expect(pushed.status).toBe(201);
+
+    const whole = await fetch(`${base}/v2/team/big/blobs/${sha512(data)}`, { headers });
+    expect(whole.headers.get('content-length')).toBe(String(data.length));
+    expect(Buffer.from(await whole.arrayBuffer()).equals(data)).toBe(true);
+    const ranged = await fetch(`${base}/v2/team/big/blobs/${sha512(data)}`, {
+      headers: { ...headers, Range: 'bytes=1000-1500000' },
+    });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1500000/${data.length}`);
+    expect(Buffer.from(await ranged.arrayBuffer()).equals(data.subarray(1000, 1500001))).toBe(true);
   });
 });

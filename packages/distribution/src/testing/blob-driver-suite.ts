@@ -20,11 +20,20 @@ function uploadId(): string {
   return `suite-${process.pid}-${Date.now()}-${counter}`;
 }
 
+export interface BlobDriverCapabilities {
+  /** The driver implements `open` (positional reads); its contract is then tested too. */
+  positionalReads?: boolean;
+}
+
 /**
  * The contract every BlobDriver must pass: call it from each driver's test file with a factory
- * that returns a fresh, empty driver.
+ * that returns a fresh, empty driver, and the optional capabilities it claims.
  */
-export function describeBlobDriver(name: string, makeDriver: () => Promise<BlobDriver>): void {
+export function describeBlobDriver(
+  name: string,
+  makeDriver: () => Promise<BlobDriver>,
+  capabilities: BlobDriverCapabilities = {},
+): void {
   describe(`BlobDriver contract: ${name}`, () => {
     it('stores an upload under its digest only after commit', async () => {
       const sut = await makeDriver();
@@ -63,6 +72,32 @@ export function describeBlobDriver(name: string, makeDriver: () => Promise<BlobD
       await sut.commit(id, sha256(data));
       expect((await collect(await sut.read(sha256(data), { start: 2, end: 5 }))).toString()).toBe('2345');
     });
+
+    // Registered only for drivers that claim the capability, so no driver's run shows a skip.
+    if (capabilities.positionalReads)
+      it('opens committed blobs for reads at any position', async () => {
+        const sut = await makeDriver();
+        if (!sut.open) throw new Error(`${name} claims positional reads but has no open()`);
+        const data = Buffer.from('0123456789');
+        const id = uploadId();
+        await sut.createUpload(id);
+        await sut.append(id, 0, Readable.from([data]));
+        expect(await sut.open(sha256(data))).toBeNull();
+        await sut.commit(id, sha256(data));
+        const file = await sut.open(sha256(data));
+        if (!file) throw new Error('expected the committed blob to open');
+        try {
+          const buffer = Buffer.alloc(8, '.');
+          expect(await file.read(buffer, 4, 3)).toBe(4);
+          expect(buffer.toString()).toBe('3456....');
+          expect(await file.read(buffer, 8, 7)).toBe(3);
+          expect(buffer.subarray(0, 3).toString()).toBe('789');
+          expect(await file.read(buffer, 8, 10)).toBe(0);
+        } finally {
+          await file.close();
+        }
+        expect(await sut.open(sha256(Buffer.from('never stored')))).toBeNull();
+      });
 
     it('answers null for unknown blobs and uploads', async () => {
       const sut = await makeDriver();
