@@ -3,6 +3,7 @@ import type { BerthConfig } from './config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from './config/config.constants.js';
 import { DatabaseModule } from './database/database.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { EventsModule } from './events/events.module.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CryptoModule } from './crypto/crypto.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
       global: true,
       imports: [
         DatabaseModule,
+        EventsModule,
         CryptoModule,
         RbacModule,
         AuditModule,

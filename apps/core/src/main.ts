@@ -117,6 +117,10 @@ class CoreProcess {
       }, SHUTDOWN_GRACE_MS);
       force.unref();
       try {
+        // The server first: requests in flight finish (their pulls are counted, their changes
+        // committed), then the application's hooks flush and deliver what they produced.
+        server.closeIdleConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
         await this.app.close();
       } catch (error) {
         failed = true;

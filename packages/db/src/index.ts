@@ -11,3 +11,21 @@ export type { MigrateResult, MigrationFile } from './migrate.js';
 export { createPool } from './pool.js';
 export type { Pool, PoolClient, PoolConfig } from './pool.js';
 export { Prisma, PrismaClient, createPrismaClient } from './prisma-client.js';
+export { Database, type DatabaseOptions, type Tx } from './database.js';
+export {
+  DomainDataError,
+  ForeignKeyViolationError,
+  InvalidDataError,
+  RecordNotFoundError,
+  UniqueViolationError,
+  mapDatabaseErrors,
+  toDomainError,
+} from './errors.js';
+export {
+  OutboxDispatcher,
+  type OutboxDispatcherOptions,
+  type OutboxSubscriber,
+} from './outbox/outbox-dispatcher.js';
+export type { AuditRecord, OutboxEntry, OutboxMessage, OutboxTopic } from './outbox/outbox-message.js';
+export { OutboxRepository } from './outbox/outbox.repository.js';
+export * from './repositories/index.js';

@@ -23,6 +23,13 @@ export interface RegistryEvent {
   };
   actor: { name?: string };
   source: { addr: string; instanceID: string };
+  /**
+   * What changed (Berth's addition to distribution's envelope): an artifact (a manifest pushed,
+   * pulled or deleted), a tag alone (added to or removed from an artifact that stays), a whole
+   * repository, or a blob. Absent in events of older writers: then a blob when `mediaType` is not a
+   * manifest's, else an artifact.
+   */
+  scope?: 'artifact' | 'tag' | 'repository' | 'blob';
 }
 
 export interface EventSink {

@@ -4,7 +4,6 @@ import { RegistryModule } from '../registry/registry.module.js';
 import { ArtifactCatalog } from './artifact-catalog.js';
 import { ArtifactController } from './artifact.controller.js';
 import { ArtifactService } from './artifact.service.js';
-import { PullStatisticsService } from './pull-statistics.service.js';
 import { RepositoryVisibilityService } from './repository-visibility.service.js';
 import { RepositoryController } from './repository.controller.js';
 import { RepositoryService } from './repository.service.js';
@@ -21,7 +20,6 @@ import { SearchService } from './search.service.js';
     RepositoryService,
     ArtifactService,
     SearchService,
-    PullStatisticsService,
   ],
 })
 export class ArtifactsModule {}

@@ -1,5 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DatabaseService } from '../database/database.service.js';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { Database, OutboxRepository, type AuditRecord, type Tx } from '@berth/db';
+import { OutboxService } from '../events/outbox.service.js';
 
 export interface AuditEntry {
   projectId?: bigint | null;
@@ -13,31 +15,41 @@ export interface AuditEntry {
   success?: boolean;
 }
 
-/** Writes the audit log. A failed write is logged and never fails the audited operation. */
+/**
+ * Records audited API changes as outbox events; the audit subscriber writes the log from them.
+ * `append` writes in the change's own transaction, so the change and its entry commit together.
+ */
 @Injectable()
 export class AuditService {
-  private readonly logger = new Logger('Audit');
+  constructor(
+    @Inject(Database) private readonly database: Database,
+    @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
+    @Inject(OutboxService) private readonly dispatcher: OutboxService,
+  ) {}
 
-  constructor(@Inject(DatabaseService) private readonly database: DatabaseService) {}
-
-  async record(entry: AuditEntry): Promise<void> {
-    try {
-      await this.database.prisma.auditLog.create({
-        data: {
-          projectId: entry.projectId ?? null,
-          operation: entry.operation,
-          resourceType: entry.resourceType,
-          resource: entry.resource,
-          username: entry.username,
-          clientIp: entry.clientIp ?? '',
-          success: entry.success ?? true,
-        },
-      });
-    } catch (error) {
-      this.logger.error(
-        `audit entry ${entry.operation} ${entry.resourceType} ${entry.resource} not written`,
-        error,
-      );
-    }
+  /** Appends the entry to the outbox inside `tx`, the transaction of the change it describes. */
+  async append(tx: Tx, entry: AuditEntry): Promise<void> {
+    await this.outbox.append(tx, [
+      { topic: 'audit', id: randomUUID(), occurredAt: new Date(), record: toRecord(entry) },
+    ]);
+    // Delivery can only start after the caller commits; nudging now saves the wait for a poll.
+    this.dispatcher.nudge();
   }
+
+  /** Records an entry that goes with no other change (a refused attempt, a login). */
+  async record(entry: AuditEntry): Promise<void> {
+    await this.database.transaction((tx) => this.append(tx, entry));
+  }
+}
+
+function toRecord(entry: AuditEntry): AuditRecord {
+  return {
+    projectId: entry.projectId ?? null,
+    operation: entry.operation,
+    resourceType: entry.resourceType,
+    resource: entry.resource,
+    username: entry.username,
+    clientIp: entry.clientIp ?? '',
+    success: entry.success ?? true,
+  };
 }

@@ -15,7 +15,7 @@ import { BERTH_CONFIG } from '../config/config.constants.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { DatabaseService } from '../database/database.service.js';
 import { TokenAuthorizer } from './registry-authorizer.js';
-import { RegistryEventsService } from './registry-events.service.js';
+import { RegistryEventBatcher } from '../events/registry-event-batcher.js';
 import { BLOB_DRIVER, METADATA_STORE, REGISTRY_AUTHORIZER, REGISTRY_HANDLER } from './registry.constants.js';
 
 export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -24,7 +24,6 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
 @Module({
   imports: [DatabaseModule],
   providers: [
-    RegistryEventsService,
     {
       provide: BLOB_DRIVER,
       inject: [BERTH_CONFIG],
@@ -41,12 +40,12 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
     { provide: REGISTRY_AUTHORIZER, useExisting: TokenAuthorizer },
     {
       provide: REGISTRY_HANDLER,
-      inject: [BLOB_DRIVER, METADATA_STORE, REGISTRY_AUTHORIZER, RegistryEventsService],
+      inject: [BLOB_DRIVER, METADATA_STORE, REGISTRY_AUTHORIZER, RegistryEventBatcher],
       useFactory: (
         blobs: BlobDriver,
         metadata: MetadataStore,
         authorizer: Authorizer,
-        events: RegistryEventsService,
+        events: RegistryEventBatcher,
       ): RegistryHandler => {
         const logger = new Logger('Registry');
         return createRegistryHandler({
@@ -66,6 +65,6 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
       },
     },
   ],
-  exports: [REGISTRY_HANDLER, RegistryEventsService, BLOB_DRIVER, METADATA_STORE],
+  exports: [REGISTRY_HANDLER, BLOB_DRIVER, METADATA_STORE],
 })
 export class RegistryModule {}

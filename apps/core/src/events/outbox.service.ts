@@ -1,0 +1,64 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { AuditLogRepository, Database, OutboxDispatcher, PullStatisticsRepository } from '@berth/db';
+import { AuditLogSubscriber, PullStatisticsSubscriber } from '@berth/domain';
+import { RegistryEventBatcher } from './registry-event-batcher.js';
+
+/**
+ * Runs this process's outbox dispatcher (only one process on a database delivers at a time; the
+ * others stand by) with the core's subscribers: the audit log and pull statistics.
+ */
+@Injectable()
+export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Outbox');
+  private readonly dispatcher: OutboxDispatcher;
+
+  constructor(
+    @Inject(Database) database: Database,
+    @Inject(AuditLogRepository) auditLog: AuditLogRepository,
+    @Inject(PullStatisticsRepository) statistics: PullStatisticsRepository,
+    @Inject(RegistryEventBatcher) private readonly pulls: RegistryEventBatcher,
+  ) {
+    this.dispatcher = new OutboxDispatcher(
+      database,
+      [new AuditLogSubscriber(auditLog), new PullStatisticsSubscriber(statistics)],
+      {
+        logger: {
+          warn: (message) => this.logger.warn(message),
+          error: (message) => this.logger.error(message),
+        },
+      },
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    this.pulls.onWritten = () => this.dispatcher.nudge();
+    this.dispatcher.start();
+  }
+
+  /** Something was just committed to the outbox: deliver soon rather than at the next poll. */
+  nudge(): void {
+    this.dispatcher.nudge();
+  }
+
+  /** Delivers everything ready now (when this process is the dispatcher). */
+  drain(): Promise<void> {
+    return this.dispatcher.drain();
+  }
+
+  /** After the HTTP server closed and the last pulls were flushed: deliver them, then step down. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.pulls.stop();
+    await this.dispatcher.drain().catch((error: unknown) => {
+      this.logger.warn(
+        `outbox not drained at shutdown: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
+    await this.dispatcher.stop();
+  }
+}

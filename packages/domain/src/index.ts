@@ -1,0 +1,2 @@
+export { AuditLogSubscriber, auditOfRegistryEvent } from './audit/audit-log.subscriber.js';
+export { PullStatisticsSubscriber } from './registry/pull-statistics.subscriber.js';
