@@ -58,7 +58,8 @@ describe(LabelRepository.name, () => {
   it('lists a scope by name conditions, sorted and paged, and deletes', async () => {
     const project = await fixture.newProject();
     const base = fixture.unique('lst');
-    for (const suffix of ['a', 'b', 'c']) await create({ name: `${base}-${suffix}`, scope: 'p', projectId: project.id });
+    for (const suffix of ['a', 'b', 'c'])
+      await create({ name: `${base}-${suffix}`, scope: 'p', projectId: project.id });
     await create({ name: `${base}-global` });
 
     const listing = await sut.list({
@@ -71,9 +72,22 @@ describe(LabelRepository.name, () => {
     });
     expect(listing.total).toBe(3);
     expect(listing.items.map((label) => label.name)).toEqual([`${base}-c`, `${base}-b`]);
-    const exact = await sut.list({ scope: 'g', names: [{ is: `${base}-global` }], sort: [], offset: 0, limit: 10 });
+    const exact = await sut.list({
+      scope: 'g',
+      names: [{ is: `${base}-global` }],
+      sort: [],
+      offset: 0,
+      limit: 10,
+    });
     expect(exact.items).toHaveLength(1);
-    const wildcard = await sut.list({ scope: 'p', projectId: project.id, names: [{ contains: '_' }], sort: [], offset: 0, limit: 10 });
+    const wildcard = await sut.list({
+      scope: 'p',
+      projectId: project.id,
+      names: [{ contains: '_' }],
+      sort: [],
+      offset: 0,
+      limit: 10,
+    });
     expect(wildcard.total).toBe(0);
 
     await sut.delete(exact.items[0]!.id);

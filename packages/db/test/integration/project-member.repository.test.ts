@@ -37,7 +37,12 @@ describe(ProjectMemberRepository.name, () => {
       }),
     );
     await fixture.database.transaction((tx) =>
-      sut.create(tx, { projectId: project.id, member: { groupId: group.id }, role: DEVELOPER, repositoryScopes: [] }),
+      sut.create(tx, {
+        projectId: project.id,
+        member: { groupId: group.id },
+        role: DEVELOPER,
+        repositoryScopes: [],
+      }),
     );
 
     const { total, items } = await sut.list(project.id, { offset: 0, limit: 10 });
@@ -55,12 +60,19 @@ describe(ProjectMemberRepository.name, () => {
       repositoryScopes: ['team-a/**'],
     });
     expect(await sut.find(project.id + 1000n, userMember)).toBeNull();
-    expect((await sut.list(project.id, { entityNameContains: group.name, offset: 0, limit: 10 })).items).toHaveLength(1);
+    expect(
+      (await sut.list(project.id, { entityNameContains: group.name, offset: 0, limit: 10 })).items,
+    ).toHaveLength(1);
     expect((await sut.list(project.id, { entityNameContains: '%', offset: 0, limit: 10 })).total).toBe(0);
 
     await expect(
       fixture.database.transaction((tx) =>
-        sut.create(tx, { projectId: project.id, member: { userId: user.id }, role: DEVELOPER, repositoryScopes: [] }),
+        sut.create(tx, {
+          projectId: project.id,
+          member: { userId: user.id },
+          role: DEVELOPER,
+          repositoryScopes: [],
+        }),
       ),
     ).rejects.toBeInstanceOf(UniqueViolationError);
   });
@@ -69,7 +81,12 @@ describe(ProjectMemberRepository.name, () => {
     const project = await fixture.newProject();
     await expect(
       fixture.database.transaction((tx) =>
-        sut.create(tx, { projectId: project.id, member: { userId: 987_654n }, role: GUEST, repositoryScopes: [] }),
+        sut.create(tx, {
+          projectId: project.id,
+          member: { userId: 987_654n },
+          role: GUEST,
+          repositoryScopes: [],
+        }),
       ),
     ).rejects.toBeInstanceOf(ForeignKeyViolationError);
   });
@@ -80,9 +97,16 @@ describe(ProjectMemberRepository.name, () => {
     const bob = await fixture.newUser();
     const group = await fixture.newGroup([alice.id, bob.id]);
     const id = await fixture.database.transaction((tx) =>
-      sut.create(tx, { projectId: project.id, member: { groupId: group.id }, role: GUEST, repositoryScopes: [] }),
+      sut.create(tx, {
+        projectId: project.id,
+        member: { groupId: group.id },
+        role: GUEST,
+        repositoryScopes: [],
+      }),
     );
-    await fixture.database.transaction((tx) => sut.update(tx, id, { role: PROJECT_ADMIN, repositoryScopes: ['x/*'] }));
+    await fixture.database.transaction((tx) =>
+      sut.update(tx, id, { role: PROJECT_ADMIN, repositoryScopes: ['x/*'] }),
+    );
     const member = (await sut.find(project.id, id))!;
     expect(member).toMatchObject({ role: PROJECT_ADMIN, repositoryScopes: ['x/*'] });
     const usernames = await fixture.database.transaction((tx) => sut.usernamesOf(tx, member));
@@ -90,9 +114,9 @@ describe(ProjectMemberRepository.name, () => {
 
     expect(await fixture.database.transaction((tx) => sut.delete(tx, id))).toBe(true);
     expect(await fixture.database.transaction((tx) => sut.delete(tx, id))).toBe(false);
-    await expect(fixture.database.transaction((tx) => sut.update(tx, id, { role: GUEST }))).rejects.toBeInstanceOf(
-      RecordNotFoundError,
-    );
+    await expect(
+      fixture.database.transaction((tx) => sut.update(tx, id, { role: GUEST })),
+    ).rejects.toBeInstanceOf(RecordNotFoundError);
   });
 
   it('answers the memberships access decisions read: direct and through groups', async () => {

@@ -26,14 +26,26 @@ describe(ProjectRepository.name, () => {
 
   const listNames = async (query: Partial<ProjectListQuery>) =>
     (
-      await sut.list({ where: [], sort: [{ field: 'name', descending: false }], offset: 0, limit: 100, viewerId: null, ...query })
+      await sut.list({
+        where: [],
+        sort: [{ field: 'name', descending: false }],
+        offset: 0,
+        limit: 100,
+        viewerId: null,
+        ...query,
+      })
     ).items.map((project) => project.name);
 
   it('creates a project and reads it back by id and by name, with its metadata as a string map', async () => {
     const owner = await fixture.newUser();
     const name = fixture.unique('created');
     const created = await fixture.database.transaction((tx) =>
-      sut.create(tx, { name, ownerId: owner.id, metadata: { public: 'true', severity: 'high' }, quotaLimit: 1000n }),
+      sut.create(tx, {
+        name,
+        ownerId: owner.id,
+        metadata: { public: 'true', severity: 'high' },
+        quotaLimit: 1000n,
+      }),
     );
     expect(created).toMatchObject({ name, ownerId: owner.id, quotaLimit: 1000n, quotaUsed: 0n });
     expect(typeof created.id).toBe('bigint');
@@ -86,7 +98,9 @@ describe(ProjectRepository.name, () => {
       limit: 10,
       viewerId: viewer.id,
     });
-    expect(items.map((project) => project.name).sort()).toEqual([direct.name, open.name, viaGroup.name].sort());
+    expect(items.map((project) => project.name).sort()).toEqual(
+      [direct.name, open.name, viaGroup.name].sort(),
+    );
     expect(total).toBe(3);
     expect(items.map((project) => project.name)).not.toContain(hidden.name);
     const byName = new Map(items.map((project) => [project.name, project]));
@@ -106,12 +120,20 @@ describe(ProjectRepository.name, () => {
     const b = await fixture.newProject({ name: `${tag}-b`, ownerId: owner.id });
     const c = await fixture.newProject({ name: `${tag}-c` });
 
-    expect(await listNames({ where: [{ kind: 'nameContains', value: tag }] })).toEqual([a.name, b.name, c.name]);
-    expect(await listNames({ where: [{ kind: 'ownerIs', username: owner.name }] })).toEqual([a.name, b.name]);
-    expect(await listNames({ where: [{ kind: 'nameContains', value: tag }, { kind: 'public', value: false }] })).toEqual([
+    expect(await listNames({ where: [{ kind: 'nameContains', value: tag }] })).toEqual([
+      a.name,
       b.name,
       c.name,
     ]);
+    expect(await listNames({ where: [{ kind: 'ownerIs', username: owner.name }] })).toEqual([a.name, b.name]);
+    expect(
+      await listNames({
+        where: [
+          { kind: 'nameContains', value: tag },
+          { kind: 'public', value: false },
+        ],
+      }),
+    ).toEqual([b.name, c.name]);
     expect(await listNames({ where: [{ kind: 'idIn', values: [a.id, c.id] }] })).toEqual([a.name, c.name]);
     expect(await listNames({ where: [{ kind: 'nameIn', values: [b.name, 'nothing'] }] })).toEqual([b.name]);
     expect(await listNames({ where: [{ kind: 'nameIs', value: c.name }] })).toEqual([c.name]);
@@ -166,7 +188,9 @@ describe(ProjectRepository.name, () => {
     await fixture.newMember(empty.id, { userId: owner.id }, PROJECT_ADMIN);
     await fixture.database.transaction((tx) => sut.delete(tx, empty.id));
     expect(await sut.findById(empty.id)).toBeNull();
-    expect(await fixture.query('SELECT 1 FROM project_member WHERE project_id = $1', [empty.id])).toHaveLength(0);
+    expect(
+      await fixture.query('SELECT 1 FROM project_member WHERE project_id = $1', [empty.id]),
+    ).toHaveLength(0);
     await expect(fixture.database.transaction((tx) => sut.delete(tx, empty.id))).rejects.toBeInstanceOf(
       RecordNotFoundError,
     );

@@ -39,7 +39,11 @@ describe(QuotaRepository.name, () => {
       await sut.setLimit(tx, small.id, 10n);
       await sut.setLimit(tx, large.id, 10_000n);
     });
-    const sorted = await sut.list({ sort: [{ field: 'quotaLimit', descending: true }], offset: 0, limit: 100 });
+    const sorted = await sut.list({
+      sort: [{ field: 'quotaLimit', descending: true }],
+      offset: 0,
+      limit: 100,
+    });
     const ids = sorted.items.map((quota) => quota.projectId);
     expect(ids.indexOf(large.id)).toBeLessThan(ids.indexOf(small.id));
     const one = await sut.list({ projectId: small.id, sort: [], offset: 0, limit: 10 });

@@ -62,12 +62,15 @@ export class RepositoryFixture {
   }
 
   async newMember(projectId: bigint, member: { userId: bigint } | { groupId: bigint }, role: number) {
-    await this.query('INSERT INTO project_member (project_id, user_id, group_id, role) VALUES ($1, $2, $3, $4)', [
-      projectId,
-      'userId' in member ? member.userId : null,
-      'groupId' in member ? member.groupId : null,
-      role,
-    ]);
+    await this.query(
+      'INSERT INTO project_member (project_id, user_id, group_id, role) VALUES ($1, $2, $3, $4)',
+      [
+        projectId,
+        'userId' in member ? member.userId : null,
+        'groupId' in member ? member.groupId : null,
+        role,
+      ],
+    );
   }
 
   async newRepository(project: { id: bigint; name: string }, path = 'app'): Promise<bigint> {

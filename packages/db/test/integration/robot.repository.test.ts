@@ -35,7 +35,11 @@ describe(RobotRepository.name, () => {
   it('creates a project robot and reads it with its project and permissions', async () => {
     const project = await fixture.newProject({ public: true });
     const permissions = [
-      { kind: 'project' as const, namespace: project.name, access: [{ resource: 'repository', action: 'pull' }] },
+      {
+        kind: 'project' as const,
+        namespace: project.name,
+        access: [{ resource: 'repository', action: 'pull' }],
+      },
     ];
     const created = await create(newRobot({ level: 'project', projectId: project.id, permissions }));
     expect(created).toMatchObject({
@@ -52,7 +56,10 @@ describe(RobotRepository.name, () => {
     const name = fixture.unique('sys');
     await create(newRobot({ name }));
     await expect(create(newRobot({ name }))).rejects.toBeInstanceOf(UniqueViolationError);
-    const concurrent = await Promise.allSettled([create(newRobot({ name: `${name}-x` })), create(newRobot({ name: `${name}-x` }))]);
+    const concurrent = await Promise.allSettled([
+      create(newRobot({ name: `${name}-x` })),
+      create(newRobot({ name: `${name}-x` })),
+    ]);
     expect(concurrent.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
     expect(concurrent.find((result) => result.status === 'rejected')).toMatchObject({
       reason: expect.any(UniqueViolationError),
@@ -110,10 +117,24 @@ describe(RobotRepository.name, () => {
   it('changes and deletes a robot', async () => {
     const robot = await create(newRobot({}));
     await fixture.database.transaction((tx) =>
-      sut.update(tx, robot.id, { description: 'changed', disabled: true, duration: -1, expiresAt: null, secretHash: 'new' }),
+      sut.update(tx, robot.id, {
+        description: 'changed',
+        disabled: true,
+        duration: -1,
+        expiresAt: null,
+        secretHash: 'new',
+      }),
     );
-    expect(await sut.findById(robot.id)).toMatchObject({ description: 'changed', disabled: true, duration: -1, expiresAt: null });
-    const [row] = await fixture.query<{ secret_hash: string }>('SELECT secret_hash FROM robot WHERE id = $1', [robot.id]);
+    expect(await sut.findById(robot.id)).toMatchObject({
+      description: 'changed',
+      disabled: true,
+      duration: -1,
+      expiresAt: null,
+    });
+    const [row] = await fixture.query<{ secret_hash: string }>(
+      'SELECT secret_hash FROM robot WHERE id = $1',
+      [robot.id],
+    );
     expect(row!.secret_hash).toBe('new');
     expect(await fixture.database.transaction((tx) => sut.delete(tx, robot.id))).toBe(true);
     expect(await fixture.database.transaction((tx) => sut.delete(tx, robot.id))).toBe(false);
