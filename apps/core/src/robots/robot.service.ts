@@ -20,7 +20,7 @@ import { HarborError } from '../common/harbor-error.js';
 import { hashPassword } from '../crypto/password-hasher.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
 import { projectRefOf } from '../rbac/project-lookup.service.js';
-import { TokenRevocationService } from '../token/token-revocation.service.js';
+import { TokenRevocationService, type Revoke } from '../token/token-revocation.service.js';
 import {
   Action,
   ALL_PROJECT_PERMISSIONS,
@@ -168,7 +168,7 @@ export class RobotService {
   ): Promise<void> {
     requireUser(principal);
     const robot = await this.find(id);
-    const level = levelOf(robot);
+    const level = robot.level;
     const project = robotProjectRef(robot);
     const prefix = await this.authentication.robotPrefix();
     const fullName = fullNameOf(prefix, robot.name, robot.project?.name ?? null);
@@ -352,10 +352,7 @@ export class RobotService {
   }
 
   /** Runs a change of `robot` that revokes its tokens; a robot deleted meanwhile answers 404. */
-  private async change(
-    robot: Robot,
-    work: (tx: Tx, revoke: (subjects: string[]) => void) => Promise<void>,
-  ): Promise<void> {
+  private async change(robot: Robot, work: (tx: Tx, revoke: Revoke) => Promise<void>): Promise<void> {
     try {
       await this.revocations.transaction(work);
     } catch (error) {
@@ -451,10 +448,6 @@ const SORT_FIELDS: Record<RobotSortKey, RobotSortField> = {
   updateTime: 'updatedAt',
   expiresAt: 'expiresAt',
 };
-
-function levelOf(robot: Robot): Level {
-  return robot.level;
-}
 
 function robotProjectRef(robot: Robot): ProjectRef | null {
   return robot.project ? projectRefOf(robot.project) : null;
