@@ -1,0 +1,63 @@
+export {
+  defineJobKind,
+  exclusiveScopeOf,
+  indexJobKinds,
+  type Backoff,
+  type Exclusivity,
+  type ExecutionShape,
+  type JobKind,
+  type JobKindOptions,
+  type PayloadOf,
+} from './job-kind.js';
+export * from './kinds.js';
+export {
+  JobAbortedError,
+  assertJobId,
+  taskJobId,
+  type CloseOptions,
+  type EnqueueRequest,
+  type JobAbortReason,
+  type JobData,
+  type JobHandler,
+  type JobQueue,
+  type JobQueueStats,
+  type ProcessOptions,
+  type QueuedJob,
+  type QueuedJobState,
+} from './job-queue.js';
+export {
+  PermanentJobError,
+  assertProcessors,
+  defineProcessor,
+  type ExecutionInfo,
+  type JobContext,
+  type JobProcessor,
+  type TaskInfo,
+  type TaskLog,
+} from './job-processor.js';
+export {
+  FINAL_STATUSES,
+  JOB_STATUSES,
+  TRIGGERS,
+  emptyStatusCounts,
+  executionStatusOf,
+  isFinalStatus,
+  percentOf,
+  type JobStatus,
+  type TaskStatusCounts,
+  type Trigger,
+} from './status.js';
+export {
+  InvalidScheduleError,
+  PRESET_CRONS,
+  SCHEDULE_TYPES,
+  ZScheduleObj,
+  nextFireTime,
+  parseSchedule,
+  validateHarborCron,
+  type CronSchedule,
+  type CronScheduleType,
+  type ScheduleRequest,
+  type ScheduleType,
+  type TScheduleObj,
+} from './schedule.js';
