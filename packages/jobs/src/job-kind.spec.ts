@@ -45,7 +45,13 @@ describe(defineJobKind.name, () => {
 
 describe(exclusiveScopeOf.name, () => {
   it('is null for kinds that may overlap, the kind for exclusive ones, a scope for scoped ones', () => {
-    const open = defineJobKind({ name: 'open', vendorType: 'OPEN', description: '', payload, execution: 'one' });
+    const open = defineJobKind({
+      name: 'open',
+      vendorType: 'OPEN',
+      description: '',
+      payload,
+      execution: 'one',
+    });
     expect(exclusiveScopeOf(open, { repository: 'a' })).toBeNull();
     expect(exclusiveScopeOf(gcJob, { dryRun: false, deleteUntagged: false, workers: 1 })).toBe('gc');
     expect(exclusiveScopeOf(retentionJob, { policyId: 1, repository: 'library/nginx', dryRun: false })).toBe(

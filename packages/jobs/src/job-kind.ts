@@ -70,7 +70,9 @@ export function defineJobKind<N extends string, S extends z.ZodType>(
     throw new Error(`job kind name "${options.name}" must match ${KIND_NAME.source}`);
   }
   if (!VENDOR_TYPE.test(options.vendorType)) {
-    throw new Error(`vendor type "${options.vendorType}" of job kind ${options.name} must match ${VENDOR_TYPE.source}`);
+    throw new Error(
+      `vendor type "${options.vendorType}" of job kind ${options.name} must match ${VENDOR_TYPE.source}`,
+    );
   }
   const concurrency = options.concurrency ?? 1;
   const attempts = options.attempts ?? 3;

@@ -97,8 +97,10 @@ export function assertProcessors(
     if (count > 1) problems.push(`job kind ${kind.name} has ${count} processors`);
   }
   for (const name of byKind.keys()) {
-    if (!declared.has(name)) problems.push(`a processor is registered for job kind ${name}, which is not declared`);
+    if (!declared.has(name))
+      problems.push(`a processor is registered for job kind ${name}, which is not declared`);
   }
-  if (problems.length > 0) throw new Error(`job processors do not match the job kinds: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new Error(`job processors do not match the job kinds: ${problems.join('; ')}`);
   return new Map([...byKind].map(([name, list]) => [name, list[0]!] as const));
 }

@@ -35,7 +35,11 @@ export const gcJob = defineJobKind({
 export const ZPurgeAuditPayload = z
   .object({
     /** Entries older than this many hours go. */
-    retentionHours: z.number().int().min(1).max(24 * 365 * 100),
+    retentionHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 365 * 100),
     /** Only entries of these operations (`create`, `delete`, `pull`…); empty or absent: every operation. */
     includeOperations: z.array(z.string().min(1).max(64)).max(32).default([]),
     dryRun: z.boolean().default(false),
@@ -102,7 +106,12 @@ export const webhookJob = defineJobKind({
 });
 
 /** Every kind, in the order the job service lists them. */
-export const JOB_KINDS = [gcJob, purgeAuditJob, retentionJob, webhookJob] as const satisfies readonly JobKind[];
+export const JOB_KINDS = [
+  gcJob,
+  purgeAuditJob,
+  retentionJob,
+  webhookJob,
+] as const satisfies readonly JobKind[];
 
 export type ProductJobKind = (typeof JOB_KINDS)[number];
 

@@ -6,7 +6,10 @@ describe(parseSchedule.name, () => {
     expect(parseSchedule({ type: 'Hourly' })).toEqual({ type: 'Hourly', cron: '0 0 * * * *' });
     expect(parseSchedule({ type: 'Daily', cron: '' })).toEqual({ type: 'Daily', cron: '0 0 0 * * *' });
     expect(parseSchedule({ type: 'Weekly' })).toEqual({ type: 'Weekly', cron: '0 0 0 * * 0' });
-    expect(parseSchedule({ type: 'Daily', cron: '0 30 2 * * *' })).toEqual({ type: 'Daily', cron: '0 30 2 * * *' });
+    expect(parseSchedule({ type: 'Daily', cron: '0 30 2 * * *' })).toEqual({
+      type: 'Daily',
+      cron: '0 30 2 * * *',
+    });
   });
 
   it('reads custom crons, None and Manual', () => {
@@ -14,7 +17,10 @@ describe(parseSchedule.name, () => {
       type: 'Custom',
       cron: '0 */5 * * * *',
     });
-    expect(parseSchedule({ type: 'Schedule', cron: '0 0 4 * * 1' })).toEqual({ type: 'Custom', cron: '0 0 4 * * 1' });
+    expect(parseSchedule({ type: 'Schedule', cron: '0 0 4 * * 1' })).toEqual({
+      type: 'Custom',
+      cron: '0 0 4 * * 1',
+    });
     expect(parseSchedule({ type: 'None' })).toEqual({ type: 'None' });
     expect(parseSchedule({ type: 'Manual' })).toEqual({ type: 'Manual' });
   });

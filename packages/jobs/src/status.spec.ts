@@ -22,13 +22,9 @@ describe(executionStatusOf.name, () => {
 
 describe(isFinalStatus.name, () => {
   it('knows which statuses never change', () => {
-    expect(['Pending', 'Running', 'Stopped', 'Error', 'Success'].map((s) => isFinalStatus(s as JobStatus))).toEqual([
-      false,
-      false,
-      true,
-      true,
-      true,
-    ]);
+    expect(
+      ['Pending', 'Running', 'Stopped', 'Error', 'Success'].map((s) => isFinalStatus(s as JobStatus)),
+    ).toEqual([false, false, true, true, true]);
   });
 });
 

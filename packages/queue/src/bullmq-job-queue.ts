@@ -180,7 +180,10 @@ export class BullMqJobQueue implements JobQueue {
     const readySince = first ? first.timestamp + (first.opts.delay ?? 0) : null;
     return {
       waiting:
-        (counts.wait ?? 0) + (counts.paused ?? 0) + (counts.prioritized ?? 0) + (counts['waiting-children'] ?? 0),
+        (counts.wait ?? 0) +
+        (counts.paused ?? 0) +
+        (counts.prioritized ?? 0) +
+        (counts['waiting-children'] ?? 0),
       delayed: counts.delayed ?? 0,
       active: counts.active ?? 0,
       latencyMs: readySince === null ? 0 : Math.max(0, Date.now() - readySince),
@@ -217,7 +220,9 @@ export class BullMqJobQueue implements JobQueue {
         for (const controller of running.values()) controller.abort(new JobAbortedError('closing'));
       }
       if (!(await settlesWithin(closed, ABORT_SETTLE_MS))) {
-        this.logger.warn('job queue: handlers still running after abort; leaving their jobs to stall recovery');
+        this.logger.warn(
+          'job queue: handlers still running after abort; leaving their jobs to stall recovery',
+        );
         await Promise.all(consumers.map(({ worker }) => worker.close(true).catch(() => undefined)));
       }
     }
@@ -262,4 +267,3 @@ export function encodeJobId(id: string): string {
 export function decodeJobId(encoded: string): string {
   return encoded.slice(1).replace(/%3A/g, ':').replace(/%25/g, '%');
 }
-

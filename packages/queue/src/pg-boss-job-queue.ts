@@ -97,7 +97,8 @@ export class PgBossJobQueue implements JobQueue {
 
   constructor(options: PgBossJobQueueOptions) {
     this.schema = options.schema ?? 'pgboss';
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema)) throw new Error(`invalid pg-boss schema name ${this.schema}`);
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema))
+      throw new Error(`invalid pg-boss schema name ${this.schema}`);
     this.stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.logger = options.logger ?? consoleQueueLogger;
@@ -209,9 +210,10 @@ export class PgBossJobQueue implements JobQueue {
 
   async pause(kind: JobKind): Promise<void> {
     await this.ensureQueue(kind);
-    await this.sql(`INSERT INTO ${this.schema}.berth_paused_queue (name) VALUES ($1) ON CONFLICT DO NOTHING`, [
-      kind.name,
-    ]);
+    await this.sql(
+      `INSERT INTO ${this.schema}.berth_paused_queue (name) VALUES ($1) ON CONFLICT DO NOTHING`,
+      [kind.name],
+    );
   }
 
   async resume(kind: JobKind): Promise<void> {
@@ -233,7 +235,13 @@ export class PgBossJobQueue implements JobQueue {
        FROM ${this.schema}.job WHERE name = $1`,
       [kind.name],
     );
-    const row = rows[0] as { waiting: number; delayed: number; active: number; latency: string; paused: boolean };
+    const row = rows[0] as {
+      waiting: number;
+      delayed: number;
+      active: number;
+      latency: string;
+      paused: boolean;
+    };
     return {
       waiting: row.waiting,
       delayed: row.delayed,
@@ -341,7 +349,11 @@ export class PgBossJobQueue implements JobQueue {
     });
   }
 
-  private async run(consumer: Consumer, job: PgBoss.JobWithMetadata<Envelope>, signal: AbortSignal): Promise<void> {
+  private async run(
+    consumer: Consumer,
+    job: PgBoss.JobWithMetadata<Envelope>,
+    signal: AbortSignal,
+  ): Promise<void> {
     const name = consumer.kind.name;
     let failure: unknown = null;
     try {
@@ -377,7 +389,9 @@ export class PgBossJobQueue implements JobQueue {
         await this.boss.fail(name, job.id, { message: messageOf(failure) });
       }
     } catch (error) {
-      this.logger.error(`job queue (${name}): recording the end of job ${job.data.id} failed: ${messageOf(error)}`);
+      this.logger.error(
+        `job queue (${name}): recording the end of job ${job.data.id} failed: ${messageOf(error)}`,
+      );
     }
   }
 
@@ -471,4 +485,3 @@ export function uuidOf(kindName: string, id: string): string {
   const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
-

@@ -35,6 +35,8 @@ describe(uuidOf.name, () => {
     expect(uuidOf('gc', 'task:1')).toBe(uuidOf('gc', 'task:1'));
     expect(uuidOf('gc', 'task:1')).not.toBe(uuidOf('gc', 'task:2'));
     expect(uuidOf('gc', 'task:1')).not.toBe(uuidOf('retention', 'task:1'));
-    expect(uuidOf('gc', 'x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(uuidOf('gc', 'x')).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 });

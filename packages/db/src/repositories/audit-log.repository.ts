@@ -53,4 +53,34 @@ export class AuditLogRepository {
       ),
     );
   }
+
+  /** How many entries logged before `before` (of `operations`, or of any when empty) a purge would delete. */
+  async countOlderThan(before: Date, operations: readonly string[]): Promise<number> {
+    const { rows } = await mapDatabaseErrors(() =>
+      this.database.pool.query<{ n: string }>(
+        `SELECT count(*) AS n FROM audit_log
+         WHERE op_time < $1 AND (cardinality($2::text[]) = 0 OR operation = ANY($2::text[]))`,
+        [before, [...operations]],
+      ),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Deletes up to `limit` of the oldest entries logged before `before` (of `operations`, or of any
+   * when empty) and returns how many went: the audit purge deletes in batches so a large log never
+   * holds one long transaction.
+   */
+  async deleteOlderThan(before: Date, operations: readonly string[], limit: number): Promise<number> {
+    const result = await mapDatabaseErrors(() =>
+      this.database.pool.query(
+        `DELETE FROM audit_log WHERE id IN (
+           SELECT id FROM audit_log
+           WHERE op_time < $1 AND (cardinality($2::text[]) = 0 OR operation = ANY($2::text[]))
+           ORDER BY op_time LIMIT $3)`,
+        [before, [...operations], limit],
+      ),
+    );
+    return result.rowCount ?? 0;
+  }
 }

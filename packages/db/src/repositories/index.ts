@@ -12,6 +12,12 @@ import { RobotRepository } from './robot.repository.js';
 import { StatisticsRepository } from './statistics.repository.js';
 import { SystemSettingRepository } from './system-setting.repository.js';
 import { VisibilityRepository } from './visibility.repository.js';
+import { AdvisoryLocks } from './advisory-locks.js';
+import { ExecutionRepository } from './execution.repository.js';
+import { JobWorkerRepository } from './job-worker.repository.js';
+import { ScheduleRepository } from './schedule.repository.js';
+import { TaskLogRepository } from './task-log.repository.js';
+import { TaskRepository } from './task.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
 export type { AuditLogInsert } from './audit-log.repository.js';
@@ -83,6 +89,22 @@ export {
 export { SystemSettingRepository } from './system-setting.repository.js';
 export { StatisticsRepository, type ProjectCounts } from './statistics.repository.js';
 export type { Listing, Slice, SortKey } from './shared.js';
+export { AdvisoryLocks, type AdvisoryLease } from './advisory-locks.js';
+export {
+  ExecutionRepository,
+  type Execution,
+  type ExecutionFilter,
+  type ExecutionMetrics,
+  type ExecutionStatusRule,
+  type JobStatusName,
+  type NewExecution,
+  type NewTask,
+  type Task,
+} from './execution.repository.js';
+export { TaskRepository, type TaskWithKind } from './task.repository.js';
+export { TaskLogRepository, type TaskLogEntry, type TaskLogLevel } from './task-log.repository.js';
+export { ScheduleRepository, type Schedule, type ScheduleWrite } from './schedule.repository.js';
+export { JobWorkerRepository, type JobWorker, type NewJobWorker } from './job-worker.repository.js';
 
 /**
  * Every repository class, each constructed from the process's `Database`. The apps register them
@@ -102,4 +124,10 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   QuotaRepository,
   SystemSettingRepository,
   StatisticsRepository,
+  ExecutionRepository,
+  TaskRepository,
+  TaskLogRepository,
+  ScheduleRepository,
+  JobWorkerRepository,
+  AdvisoryLocks,
 ];

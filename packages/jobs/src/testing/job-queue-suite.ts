@@ -117,7 +117,10 @@ export function describeJobQueue(name: string, backend: () => JobQueueBackend): 
       await first.process(kind, handler);
       await second.process(kind, handler);
       const ids = Array.from({ length: 20 }, (_, i) => `job-${i}`);
-      await first.enqueueMany(kind, ids.map((id) => ({ id, data: {} })));
+      await first.enqueueMany(
+        kind,
+        ids.map((id) => ({ id, data: {} })),
+      );
       await waitFor('every job to run', () => runs.length >= ids.length);
       await sleep(300);
       expect(runs.sort()).toEqual([...ids].sort());
@@ -220,7 +223,10 @@ export function describeJobQueue(name: string, backend: () => JobQueueBackend): 
       expect(await sut.state(kind, 'waiting')).toBeNull();
       expect(await sut.remove(kind, 'never-enqueued')).toBe(false);
       release.resolve();
-      await waitFor('the running job to complete', async () => (await sut.state(kind, 'running')) === 'completed');
+      await waitFor(
+        'the running job to complete',
+        async () => (await sut.state(kind, 'running')) === 'completed',
+      );
       await sleep(300);
       expect(runs).toEqual(['running']);
     });
@@ -229,7 +235,13 @@ export function describeJobQueue(name: string, backend: () => JobQueueBackend): 
       const sut = await connect();
       const kind = defineTestJobKind();
       expect(await sut.state(kind, 'unknown')).toBeNull();
-      expect(await sut.stats(kind)).toEqual({ waiting: 0, delayed: 0, active: 0, latencyMs: 0, paused: false });
+      expect(await sut.stats(kind)).toEqual({
+        waiting: 0,
+        delayed: 0,
+        active: 0,
+        latencyMs: 0,
+        paused: false,
+      });
     });
 
     it('on close, signals running handlers and hands their jobs to another consumer', async () => {
@@ -240,7 +252,9 @@ export function describeJobQueue(name: string, backend: () => JobQueueBackend): 
       let reason: unknown = null;
       await closing.process(kind, async (_job, signal) => {
         started.resolve();
-        await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+        await new Promise<void>((resolve) =>
+          signal.addEventListener('abort', () => resolve(), { once: true }),
+        );
         reason = signal.reason;
         throw signal.reason;
       });
@@ -254,7 +268,10 @@ export function describeJobQueue(name: string, backend: () => JobQueueBackend): 
       expect(reason).toBeInstanceOf(JobAbortedError);
       expect((reason as JobAbortedError).reason).toBe('closing');
       await waitFor('the other consumer to run the job', () => finishedBy.length === 1);
-      await waitFor('the job to complete', async () => (await other.state(kind, 'handed-over')) === 'completed');
+      await waitFor(
+        'the job to complete',
+        async () => (await other.state(kind, 'handed-over')) === 'completed',
+      );
     });
 
     it("runs a crashed consumer's job on another consumer", async () => {
@@ -273,9 +290,16 @@ export function describeJobQueue(name: string, backend: () => JobQueueBackend): 
       await survivor.process(kind, async (job) => {
         rescued.push(job);
       });
-      await waitFor('another consumer to run the orphaned job', () => rescued.length === 1, backend().stallRecoveryMs + 10_000);
+      await waitFor(
+        'another consumer to run the orphaned job',
+        () => rescued.length === 1,
+        backend().stallRecoveryMs + 10_000,
+      );
       expect(rescued[0]!.id).toBe('orphan');
-      await waitFor('the job to complete', async () => (await survivor.state(kind, 'orphan')) === 'completed');
+      await waitFor(
+        'the job to complete',
+        async () => (await survivor.state(kind, 'orphan')) === 'completed',
+      );
     });
   });
 }
