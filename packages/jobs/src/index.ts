@@ -7,6 +7,7 @@ export {
   type ExecutionShape,
   type JobKind,
   type JobKindOptions,
+  type PayloadInputOf,
   type PayloadOf,
 } from './job-kind.js';
 export * from './kinds.js';

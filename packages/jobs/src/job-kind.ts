@@ -52,8 +52,11 @@ export interface JobKind<N extends string = string, S extends z.ZodType = z.ZodT
   readonly exclusive: Exclusivity<z.output<S>>;
 }
 
-/** The payload type of a kind. */
+/** The payload type of a kind, as a processor gets it (defaults applied). */
 export type PayloadOf<K extends JobKind> = z.output<K['payload']>;
+
+/** The payload a caller may give for a kind (fields with defaults may be left out). */
+export type PayloadInputOf<K extends JobKind> = z.input<K['payload']>;
 
 const KIND_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const VENDOR_TYPE = /^[A-Z][A-Z0-9_]{0,62}$/;

@@ -123,7 +123,8 @@ export class ScheduleRepository {
       this.database,
       tx,
       `UPDATE schedule SET next_fire_at = $3::timestamptz, last_fired_at = $2::timestamptz
-       WHERE id = $1::bigint AND next_fire_at = $2::timestamptz AND NOT paused
+       WHERE id = $1::bigint AND NOT paused
+         AND date_trunc('milliseconds', next_fire_at) = date_trunc('milliseconds', $2::timestamptz)
        RETURNING *`,
       [id.toString(), fireAt, nextFireAt],
     );

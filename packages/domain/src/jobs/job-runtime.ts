@@ -1,0 +1,113 @@
+import {
+  AdvisoryLocks,
+  AuditLogRepository,
+  ExecutionRepository,
+  JobWorkerRepository,
+  ScheduleRepository,
+  TaskLogRepository,
+  TaskRepository,
+  type Database,
+} from '@berth/db';
+import { JOB_KINDS, type JobKind, type JobProcessor, type JobQueue } from '@berth/jobs';
+import { JobScheduleService } from './job-schedule.service.js';
+import { JobRunner, type JobRunnerOptions, type RunnerLogger } from './job-runner.js';
+import { JobService } from './job.service.js';
+import { createProductProcessors } from './processors/index.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+
+export interface JobRuntimeOptions {
+  database: Database;
+  /** The queue, owned by the runtime from here on (it closes it). */
+  queue: JobQueue;
+  /**
+   * `worker` runs the processors and fires schedules (apps/worker, and the core when it runs without
+   * Redis); `client` only creates, reads and controls executions (the core beside workers).
+   */
+  role: 'worker' | 'client';
+  /** `JOB_KINDS` unless a test declares its own. */
+  kinds?: readonly JobKind[];
+  /** The product's processors unless given; the runner refuses to start unless each kind has one. */
+  processors?: readonly JobProcessor[];
+  runner?: JobRunnerOptions;
+  scheduler?: SchedulerOptions;
+  logger?: RunnerLogger;
+}
+
+/**
+ * The job system wired on one database and one queue: the service (and schedules) for everyone,
+ * plus the runner and the scheduler in a worker. Framework-free, so apps/worker and apps/core wire it
+ * the same way.
+ */
+export class JobRuntime {
+  readonly service: JobService;
+  readonly schedules: JobScheduleService;
+  readonly runner: JobRunner | null;
+  readonly scheduler: Scheduler | null;
+  private readonly queue: JobQueue;
+  private started = false;
+  private stopped: Promise<void> | null = null;
+
+  constructor(options: JobRuntimeOptions) {
+    const { database, queue } = options;
+    const tasks = new TaskRepository(database);
+    const logs = new TaskLogRepository(database);
+    const scheduleRepository = new ScheduleRepository(database);
+    this.queue = queue;
+    this.service = new JobService({
+      database,
+      executions: new ExecutionRepository(database),
+      tasks,
+      logs,
+      queue,
+      kinds: options.kinds ?? JOB_KINDS,
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    this.schedules = new JobScheduleService(scheduleRepository);
+    if (options.role === 'worker') {
+      const processors =
+        options.processors ?? createProductProcessors({ auditLog: new AuditLogRepository(database) });
+      this.runner = new JobRunner(
+        {
+          service: this.service,
+          queue,
+          tasks,
+          logs,
+          workers: new JobWorkerRepository(database),
+          locks: new AdvisoryLocks(database),
+        },
+        processors,
+        {
+          ...options.runner,
+          ...(options.logger && !options.runner?.logger ? { logger: options.logger } : {}),
+        },
+      );
+      this.scheduler = new Scheduler(
+        { database, schedules: scheduleRepository, service: this.service },
+        {
+          ...options.scheduler,
+          ...(options.logger && !options.scheduler?.logger ? { logger: options.logger } : {}),
+        },
+      );
+    } else {
+      this.runner = null;
+      this.scheduler = null;
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.runner?.start();
+    this.scheduler?.start();
+  }
+
+  /** Stops firing schedules, lets running tasks finish or hands them back, closes the queue. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await this.scheduler?.stop();
+      if (this.runner && this.started) await this.runner.stop();
+      else await this.queue.close({ graceMs: 0 });
+    })();
+    return this.stopped;
+  }
+}

@@ -1,0 +1,74 @@
+import { Database } from '@berth/db';
+import { createTestDatabase, type TestDatabase } from '@berth/db/testing';
+import type { JobKind, JobProcessor } from '@berth/jobs';
+import { PgBossJobQueue } from '@berth/queue';
+import { JobRuntime, type JobRuntimeOptions } from '../../src/index.js';
+
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+/**
+ * A migrated database, and job runtimes on it over pg-boss with timings shrunk for tests (a dead
+ * worker is noticed in 2 s, stop requests in 100 ms).
+ */
+export class JobFixture {
+  private readonly runtimes: JobRuntime[] = [];
+
+  private constructor(
+    private readonly testDatabase: TestDatabase,
+    readonly database: Database,
+  ) {}
+
+  static async open(): Promise<JobFixture> {
+    const testDatabase = await createTestDatabase({ migrate: true });
+    // pg-boss's schema once, before runtimes race to install it.
+    const bootstrap = new PgBossJobQueue({ databaseUrl: testDatabase.url });
+    await bootstrap.start();
+    await bootstrap.close();
+    return new JobFixture(testDatabase, new Database(testDatabase.url));
+  }
+
+  /** A started runtime (a worker unless `role` says client) for these kinds and processors. */
+  async runtime(
+    kinds: readonly JobKind[],
+    processors: readonly JobProcessor[],
+    options: Partial<Pick<JobRuntimeOptions, 'role' | 'runner' | 'scheduler'>> = {},
+  ): Promise<JobRuntime> {
+    const runtime = new JobRuntime({
+      database: this.database,
+      queue: new PgBossJobQueue({
+        databaseUrl: this.testDatabase.url,
+        stallTimeoutMs: 1500,
+        pollIntervalMs: 50,
+        maxConnections: 3,
+        logger: quiet,
+      }),
+      role: options.role ?? 'worker',
+      kinds,
+      processors,
+      runner: {
+        workerTimeoutMs: 2000,
+        controlPollMs: 100,
+        reconcileMs: 3_600_000,
+        lockPollMs: 100,
+        closeGraceMs: 300,
+        logger: quiet,
+        ...options.runner,
+      },
+      scheduler: { tickMs: 3_600_000, logger: quiet, ...options.scheduler },
+      logger: quiet,
+    });
+    this.runtimes.push(runtime);
+    await runtime.start();
+    return runtime;
+  }
+
+  async query<T extends object>(sql: string, values: unknown[] = []): Promise<T[]> {
+    return (await this.database.pool.query<T>(sql, values)).rows;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.runtimes.map((runtime) => runtime.stop().catch(() => undefined)));
+    await this.database.close();
+    await this.testDatabase.drop();
+  }
+}
