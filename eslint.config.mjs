@@ -4,6 +4,11 @@ import tseslint from 'typescript-eslint';
 
 // Dependency directions (docs/ARCHITECTURE.md): a wrong arrow fails lint.
 const frameworkImports = ['@nestjs/*', '@prisma/*', 'prisma', 'bullmq', 'jose', 'pg', 'fastify', '@berth/*'];
+// The queue engines: only @berth/queue's adapters talk to them (docs/jobs.md).
+const queueEngines = {
+  group: ['bullmq', 'bullmq/*', 'pg-boss', 'pg-boss/*', 'ioredis', 'ioredis/*'],
+  message: 'Only @berth/queue imports the queue engines: use the JobQueue port (@berth/jobs).',
+};
 
 export default tseslint.config(
   {
@@ -48,6 +53,11 @@ export default tseslint.config(
     files: ['apps/web/**/*.{ts,tsx}'],
   })),
   {
+    files: ['**/*.{ts,tsx,js,mjs}'],
+    ignores: ['packages/queue/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [queueEngines] }] },
+  },
+  {
     files: ['packages/distribution/**/*.ts'],
     rules: {
       'no-restricted-imports': [
@@ -58,6 +68,7 @@ export default tseslint.config(
               group: frameworkImports,
               message: 'The engine is framework-free: define an interface instead.',
             },
+            queueEngines,
           ],
         },
       ],
@@ -70,7 +81,8 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'bullmq', '@berth/core', '@berth/worker'], message: 'db knows no app.' },
+            { group: ['@nestjs/*', '@berth/core', '@berth/worker'], message: 'db knows no app.' },
+            queueEngines,
           ],
         },
       ],
@@ -91,6 +103,82 @@ export default tseslint.config(
               group: ['@prisma/*', '**/generated/prisma/**'],
               message: 'Only @berth/db imports the Prisma client.',
             },
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/worker/**/*.{ts,mjs}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@berth/core', '**/apps/core/**'],
+              message: 'core and worker never import each other.',
+            },
+            {
+              group: ['@prisma/*', '**/generated/prisma/**'],
+              message: 'Only @berth/db imports the Prisma client.',
+            },
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/jobs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', '@prisma/*', 'prisma', 'pg', 'fastify', '@berth/*'],
+              message: 'Job kinds and the JobQueue port are framework-free and import nothing of ours.',
+            },
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/queue/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', '@prisma/*', '@berth/db', '@berth/domain', '@berth/core', '@berth/worker'],
+              message: 'The queue adapters implement the JobQueue port and know nothing else of ours.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/domain/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@nestjs/*', '@berth/core', '@berth/worker'],
+              message: 'The domain is framework-free.',
+            },
+            {
+              group: ['@berth/queue'],
+              message: 'The domain uses the JobQueue port; the apps pick the adapter.',
+            },
+            queueEngines,
           ],
         },
       ],

@@ -318,8 +318,8 @@ export class PgBossJobQueue implements JobQueue {
       this.lastExpire = now;
       await this.boss.expire();
     }
-    const { rows } = await this.sql(`SELECT name FROM ${this.schema}.berth_paused_queue`);
-    const paused = new Set(rows.map((row: { name: string }) => row.name));
+    const { rows } = await this.sql<{ name: string }>(`SELECT name FROM ${this.schema}.berth_paused_queue`);
+    const paused = new Set(rows.map((row) => row.name));
     for (const consumer of this.consumers.values()) {
       if (this.stopped) return;
       if (paused.has(consumer.kind.name)) continue;
@@ -402,7 +402,7 @@ export class PgBossJobQueue implements JobQueue {
   private async renewClaims(): Promise<void> {
     const entries = [...this.running.entries()];
     if (entries.length === 0) return;
-    const { rows } = await this.sql(
+    const { rows } = await this.sql<{ id: string }>(
       `UPDATE ${this.schema}.job j SET expire_in = (now() - j.started_on) + $4 * interval '1 millisecond'
        FROM unnest($1::text[], $2::uuid[], $3::timestamptz[]) AS held (name, id, started_on)
        WHERE j.name = held.name AND j.id = held.id AND j.state = 'active'
@@ -415,7 +415,7 @@ export class PgBossJobQueue implements JobQueue {
         this.stallTimeoutMs,
       ],
     );
-    const renewed = new Set(rows.map((row: { id: string }) => row.id));
+    const renewed = new Set(rows.map((row) => row.id));
     for (const [id, job] of entries) {
       if (!renewed.has(id) && this.running.get(id) === job) {
         this.logger.warn(`job queue (${job.kindName}): lost the claim on job ${id}`);
@@ -456,8 +456,11 @@ export class PgBossJobQueue implements JobQueue {
     };
   }
 
-  private async sql(text: string, values: unknown[] = []): Promise<{ rows: any[] }> {
-    return this.boss.getDb().executeSql(text, values);
+  private async sql<R = Record<string, unknown>>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<{ rows: R[] }> {
+    return (await this.boss.getDb().executeSql(text, values)) as { rows: R[] };
   }
 
   private sleep(ms: number): Promise<void> {

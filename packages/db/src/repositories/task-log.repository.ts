@@ -30,7 +30,7 @@ export class TaskLogRepository {
         entries.map((entry) => entry.at),
         entries.map((entry) => entry.level),
         // NUL bytes are the one thing PostgreSQL text refuses.
-        entries.map((entry) => entry.message.replace(/\u0000/g, '').slice(0, MAX_MESSAGE_LENGTH)),
+        entries.map((entry) => entry.message.replaceAll('\u0000', '').slice(0, MAX_MESSAGE_LENGTH)),
       ],
     );
   }
