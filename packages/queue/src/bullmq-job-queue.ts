@@ -191,6 +191,26 @@ export class BullMqJobQueue implements JobQueue {
     };
   }
 
+  /**
+   * Deletes every Redis key under `prefix`: all queues, jobs and pause flags of an installation (or
+   * of a test run). Nothing may be using the prefix.
+   */
+  static async deleteAllUnder(redisUrl: string, prefix: string): Promise<number> {
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 3 });
+    let deleted = 0;
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) deleted += await redis.del(...keys);
+      } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
+    }
+    return deleted;
+  }
+
   close(options: CloseOptions = {}): Promise<void> {
     this.closing ??= this.closeAll(options.graceMs ?? 10_000);
     return this.closing;

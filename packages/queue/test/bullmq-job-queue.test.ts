@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { describeJobQueue } from '@berth/jobs/testing';
-import { Redis } from 'ioredis';
+import { defineTestJobKind, describeJobQueue } from '@berth/jobs/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BullMqJobQueue, decodeJobId, encodeJobId } from '../src/bullmq-job-queue.js';
 
@@ -10,17 +9,7 @@ const prefix = `berth-test-${randomBytes(6).toString('hex')}`;
 const STALL_TIMEOUT_MS = 1500;
 
 afterAll(async () => {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await BullMqJobQueue.deleteAllUnder(REDIS_URL, prefix);
 });
 
 describeJobQueue('BullMQ on Redis', () => ({
@@ -28,6 +17,19 @@ describeJobQueue('BullMQ on Redis', () => ({
   crash: (queue) => (queue as BullMqJobQueue).disconnectAbruptly(),
   stallRecoveryMs: STALL_TIMEOUT_MS * 2,
 }));
+
+describe('BullMQ keys', () => {
+  it('are all deleted under a prefix', async () => {
+    const own = `${prefix}-delete`;
+    const queue = new BullMqJobQueue({ redisUrl: REDIS_URL, prefix: own });
+    const kind = defineTestJobKind();
+    await queue.enqueue(kind, { id: 'a', data: {} });
+    await queue.pause(kind);
+    await queue.close({ graceMs: 0 });
+    expect(await BullMqJobQueue.deleteAllUnder(REDIS_URL, own)).toBeGreaterThan(0);
+    expect(await BullMqJobQueue.deleteAllUnder(REDIS_URL, own)).toBe(0);
+  });
+});
 
 describe('BullMQ job ids', () => {
   it('escape what BullMQ refuses and read back unchanged', () => {

@@ -22,6 +22,29 @@ export class AdvisoryLocks {
 
   /** Takes the lock of `scope` if free; null when another session holds it. */
   async tryAcquire(scope: string): Promise<AdvisoryLease | null> {
+    return this.take(scope, 'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', undefined);
+  }
+
+  /**
+   * Waits for the lock of `scope` and takes it, the moment its holder lets go. Rejects with the
+   * signal's reason when `signal` fires first (the waiting session is closed, so it never takes the
+   * lock later).
+   */
+  async acquire(scope: string, signal: AbortSignal): Promise<AdvisoryLease> {
+    signal.throwIfAborted();
+    const lease = await this.take(
+      scope,
+      'SELECT true AS locked FROM (SELECT pg_advisory_lock($1, hashtext($2))) AS taken',
+      signal,
+    );
+    return lease!;
+  }
+
+  private async take(
+    scope: string,
+    sql: string,
+    signal: AbortSignal | undefined,
+  ): Promise<AdvisoryLease | null> {
     const client = new pg.Client({ connectionString: this.database.url, application_name: 'berth-job-lock' });
     const lost = new AbortController();
     let released = false;
@@ -30,17 +53,26 @@ export class AdvisoryLocks {
       if (!released) lost.abort(new Error(`the connection holding lock ${scope} closed`));
     });
     await client.connect();
+    // Closing the session abandons a pending pg_advisory_lock: the server drops the wait with it.
+    const abandon = (): void => void client.end().catch(() => undefined);
+    signal?.addEventListener('abort', abandon, { once: true });
     let held = false;
     try {
-      const { rows } = await client.query<{ locked: boolean }>(
-        'SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked',
-        [NAMESPACE, scope],
-      );
+      const { rows } = await client.query<{ locked: boolean }>(sql, [NAMESPACE, scope]);
       held = rows[0]?.locked === true;
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      throw error;
     } finally {
+      signal?.removeEventListener('abort', abandon);
       if (!held) await client.end().catch(() => undefined);
     }
     if (!held) return null;
+    if (signal?.aborted) {
+      released = true;
+      await client.end().catch(() => undefined);
+      throw signal.reason;
+    }
     return {
       scope,
       lost: lost.signal,

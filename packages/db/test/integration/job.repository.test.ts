@@ -345,6 +345,26 @@ describe('job repositories', () => {
       expect(again).not.toBeNull();
       await Promise.all([again!.release(), other!.release()]);
     });
+
+    it('waits for a held lock, takes it once released, and gives up when aborted', async () => {
+      const locks = new AdvisoryLocks(fixture.database);
+      const held = (await locks.tryAcquire('wait'))!;
+      const waiting = locks.acquire('wait', new AbortController().signal);
+      const abandoned = new AbortController();
+      const giving = locks.acquire('wait', abandoned.signal);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      abandoned.abort(new Error('stop waiting'));
+      await expect(giving).rejects.toThrow('stop waiting');
+      const releasedAt = Date.now();
+      await held.release();
+      const taken = await waiting;
+      expect(Date.now() - releasedAt).toBeLessThan(1000);
+      expect(await locks.tryAcquire('wait')).toBeNull();
+      await taken.release();
+      const free = await locks.tryAcquire('wait');
+      expect(free).not.toBeNull();
+      await free!.release();
+    });
   });
 
   describe('AuditLogRepository purge', () => {

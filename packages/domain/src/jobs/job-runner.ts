@@ -36,7 +36,7 @@ export interface JobRunnerOptions {
   controlPollMs?: number;
   /** How often dead workers' tasks and unqueued tasks are looked for. Default 10 s. */
   reconcileMs?: number;
-  /** How often a task of an exclusive kind retries its lock while another run holds it. Default 1 s. */
+  /** How often a task waiting for its exclusive lock checks it was not stopped meanwhile. Default 1 s. */
   lockPollMs?: number;
   /** How long running tasks may finish at shutdown before they are handed back. Default 10 s. */
   closeGraceMs?: number;
@@ -379,24 +379,38 @@ export class JobRunner {
   }
 
   /**
-   * Waits for the lock of `scope` while the task is still Pending: another run holds it. Null when
-   * the task ended meanwhile (stopped); throws the queue's abort reason when the queue closes.
+   * Takes the lock of `scope`, waiting while another run holds it (the task stays Pending, and its
+   * log says why). Null when the task ended meanwhile (stopped); throws the queue's abort reason
+   * when the queue closes.
    */
   private async acquire(scope: string, task: Task, queueSignal: AbortSignal): Promise<AdvisoryLease | null> {
-    let told = false;
-    for (;;) {
-      queueSignal.throwIfAborted();
-      const lease = await this.deps.locks.tryAcquire(scope);
-      if (lease) return lease;
-      const current = await this.deps.tasks.findById(task.id);
-      if (!current || isFinalStatus(current.status)) return null;
-      if (!told) {
-        told = true;
-        await this.deps.logs.append(task.id, [
-          { at: new Date(), level: 'INFO', message: `waiting for another run holding ${scope} to finish` },
-        ]);
-      }
-      await abortableDelay(this.options.lockPollMs, queueSignal);
+    queueSignal.throwIfAborted();
+    const free = await this.deps.locks.tryAcquire(scope);
+    if (free) return free;
+    await this.deps.logs.append(task.id, [
+      { at: new Date(), level: 'INFO', message: `waiting for another run holding ${scope} to finish` },
+    ]);
+    const waiting = new AbortController();
+    const forward = (): void => waiting.abort(queueSignal.reason);
+    queueSignal.addEventListener('abort', forward, { once: true });
+    const ended = new Error('the task ended while waiting for its lock');
+    // A stop (or anything else ending the task) while it waits must not leave it waiting.
+    const watch = setInterval(() => {
+      void this.deps.tasks
+        .findById(task.id)
+        .then((current) => {
+          if (!current || isFinalStatus(current.status)) waiting.abort(ended);
+        })
+        .catch(() => undefined);
+    }, this.options.lockPollMs);
+    try {
+      return await this.deps.locks.acquire(scope, waiting.signal);
+    } catch (error) {
+      if (waiting.signal.reason === ended) return null;
+      throw error;
+    } finally {
+      clearInterval(watch);
+      queueSignal.removeEventListener('abort', forward);
     }
   }
 
@@ -448,20 +462,6 @@ class ProgressWriter {
     }
     return this.writing;
   }
-}
-
-function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function messageOf(error: unknown): string {

@@ -36,10 +36,10 @@ describe(Scheduler.name, () => {
 
     const repository = new ScheduleRepository(fixture.database);
     const fireTimes: Date[] = [];
+    const base = Math.floor(Date.now() / 1000) * 1000 - 60_000;
     for (let round = 0; round < 5; round++) {
-      // Make the schedule due, then let both schedulers race for it.
-      const fireAt = new Date(Date.now() - 60_000 - round * 1000);
-      fireAt.setMilliseconds(0);
+      // Make the schedule due (at a time of its own), then let both schedulers race for it.
+      const fireAt = new Date(base - round * 1000);
       await fixture.query('UPDATE schedule SET next_fire_at = $2 WHERE id = $1::bigint', [
         schedule!.id.toString(),
         fireAt,
@@ -47,7 +47,7 @@ describe(Scheduler.name, () => {
       fireTimes.push(fireAt);
       const now = new Date();
       const [fromA, fromB] = await Promise.all([a.scheduler!.tick(now), b.scheduler!.tick(now)]);
-      expect(fromA.length + fromB.length).toBe(1);
+      expect([...fromA, ...fromB].filter((fired) => fired.created)).toHaveLength(1);
       const next = await repository.find(kind.vendorType, -1n);
       expect(next!.nextFireAt.getTime()).toBeGreaterThan(now.getTime());
       expect(next!.lastFiredAt).toEqual(fireAt);

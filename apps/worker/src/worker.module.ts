@@ -1,0 +1,95 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { Database } from '@berth/db';
+import { JobRuntime } from '@berth/domain';
+import type { JobKind, JobProcessor } from '@berth/jobs';
+import { createJobQueue } from '@berth/queue';
+import type { WorkerConfig } from './worker.config.js';
+
+export const WORKER_CONFIG = Symbol('WORKER_CONFIG');
+
+export interface WorkerModuleOptions {
+  config: WorkerConfig;
+  /** The product's kinds and processors unless given (test workers declare their own). */
+  kinds?: readonly JobKind[];
+  processors?: readonly JobProcessor[];
+}
+
+/** Starts the job runtime once the context is up; at shutdown, stops it before the database closes. */
+@Injectable()
+export class WorkerLifecycle
+  implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
+  constructor(
+    @Inject(JobRuntime) private readonly runtime: JobRuntime,
+    @Inject(Database) private readonly database: Database,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runtime.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.database.close();
+  }
+}
+
+/**
+ * The worker: the process's database, and the job runtime in its worker role (every kind's
+ * processor, the scheduler, heartbeats and repairs) on the queue the configuration names.
+ */
+@Module({})
+export class WorkerModule {
+  static forRoot(options: WorkerModuleOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: WorkerModule,
+      providers: [
+        { provide: WORKER_CONFIG, useValue: config },
+        {
+          provide: Database,
+          useFactory: () => new Database(config.databaseUrl, { applicationName: 'berth-worker' }),
+        },
+        {
+          provide: JobRuntime,
+          inject: [Database],
+          useFactory: (database: Database) => {
+            const logger = new Logger('Jobs');
+            const log = {
+              log: (message: string) => logger.log(message),
+              warn: (message: string) => logger.warn(message),
+              error: (message: string) => logger.error(message),
+            };
+            return new JobRuntime({
+              database,
+              queue: createJobQueue(config.jobs, config.databaseUrl, log),
+              role: 'worker',
+              ...(options.kinds ? { kinds: options.kinds } : {}),
+              ...(options.processors ? { processors: options.processors } : {}),
+              runner: {
+                workerTimeoutMs: config.jobs.workerTimeoutMs,
+                reconcileMs: config.jobs.reconcileMs,
+                closeGraceMs: config.jobs.shutdownGraceMs,
+              },
+              logger: log,
+            });
+          },
+        },
+        WorkerLifecycle,
+      ],
+      exports: [JobRuntime, Database],
+    };
+  }
+}
