@@ -21,6 +21,7 @@ import { QuotaModule } from './quotas/quota.module.js';
 import { LabelModule } from './labels/label.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
+import { JobsModule } from './jobs/jobs.module.js';
 
 export interface AppModuleOptions {
   config: BerthConfig;
@@ -54,6 +55,7 @@ export class AppModule {
         LabelModule,
         ArtifactsModule,
         PermissionsModule,
+        JobsModule,
         ConsoleModule.forRoot(),
       ],
       providers: [
