@@ -2,17 +2,20 @@ import type { Schedule, ScheduleRepository } from '@berth/db';
 import {
   InvalidScheduleError,
   nextFireTime,
-  type CronSchedule,
   type JobKind,
   type PayloadInputOf,
+  type ScheduleRequest,
 } from '@berth/jobs';
 import { InvalidJobRequestError } from './job-errors.js';
 
 export interface SetScheduleRequest<P> {
   /** The object the schedule belongs to (a retention policy); -1 (none) by default. */
   vendorId?: bigint;
-  /** A parsed Harbor schedule object (`parseSchedule`): `None` removes the schedule. */
-  schedule: CronSchedule | { type: 'None' };
+  /**
+   * A parsed Harbor schedule object (`parseSchedule`): a cron type sets the schedule, `None`
+   * removes it; `Manual` ("run now") is not a schedule and is refused.
+   */
+  schedule: ScheduleRequest;
   /** The payload of the task each firing creates (kinds without a launcher). */
   payload: P;
   extraAttrs?: Record<string, unknown>;
@@ -34,6 +37,11 @@ export class JobScheduleService {
     if (request.schedule.type === 'None') {
       await this.schedules.delete(kind.vendorType, vendorId);
       return null;
+    }
+    if (request.schedule.type === 'Manual') {
+      throw new InvalidScheduleError(
+        'a Manual schedule runs the job now: trigger it instead of scheduling it',
+      );
     }
     const parsed = kind.payload.safeParse(request.payload);
     if (!parsed.success)

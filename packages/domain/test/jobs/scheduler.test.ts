@@ -102,11 +102,11 @@ describe(Scheduler.name, () => {
       sut.schedules.set(kind, { schedule: { type: 'Custom', cron: '0 0 0 31 2 *' }, payload: {} }),
     ).rejects.toBeInstanceOf(InvalidScheduleError);
     await expect(
-      sut.schedules.set(kind, { schedule: parseSchedule({ type: 'Daily' }) as never, payload: 'x' as never }),
+      sut.schedules.set(kind, { schedule: parseSchedule({ type: 'Daily' }), payload: 'x' as never }),
     ).rejects.toBeInstanceOf(InvalidJobRequestError);
     const daily = await sut.schedules.set(kind, {
       vendorId: 7n,
-      schedule: parseSchedule({ type: 'Daily' }) as { type: 'Daily'; cron: string },
+      schedule: parseSchedule({ type: 'Daily' }),
       payload: {},
     });
     expect(daily).toMatchObject({ vendorId: 7n, cronType: 'Daily', cron: '0 0 0 * * *' });
