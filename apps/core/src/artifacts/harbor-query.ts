@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HarborError } from '../common/harbor-error.js';
-import { pageLinks, type Page } from '../system/harbor-listing.js';
+import { pageLinks } from '../common/paging.js';
+import type { Page } from '../system/harbor-listing.js';
 
 /**
  * What the repository, artifact and search controllers add to the API's shared listing

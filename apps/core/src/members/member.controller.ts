@@ -18,7 +18,8 @@ import type { Principal } from '../auth/principal.js';
 import type { ProjectRef } from '../rbac/access-control.service.js';
 import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import { Action, ProjectResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
+import { PageHeadersInterceptor as HarborPageInterceptor } from '../common/paging.js';
+import type { Page } from '../system/harbor-listing.js';
 import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
 import {
   ZCreateMemberRequest,

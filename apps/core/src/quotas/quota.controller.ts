@@ -2,7 +2,8 @@ import { Body, Controller, Get, Inject, Ip, Param, Put, Query, UseInterceptors }
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
 import { Action, SystemResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
+import { PageHeadersInterceptor as HarborPageInterceptor } from '../common/paging.js';
+import type { Page } from '../system/harbor-listing.js';
 import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
 import {
   ZListQuotasQuery,
