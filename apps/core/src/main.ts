@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HarborExceptionFilter } from './common/harbor-exception.filter.js';
+import { answerFrameworkError, installRequestEdge, MAX_PATH_PARAMETER_LENGTH } from './common/request-edge.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, enabledLogLevels, parseConfig, type BerthConfig } from './config/config.js';
@@ -61,13 +62,18 @@ class CoreProcess {
       serverFactory: dispatcher.serverFactory as never,
       // Management API bodies are small; the registry's bodies never pass through Fastify.
       bodyLimit: 1024 * 1024,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+      frameworkErrors: answerFrameworkError,
     });
+    installRequestEdge(adapter.getInstance());
     this.app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl }),
       adapter,
       {
         logger: enabledLogLevels(config.logLevel),
         abortOnError: false,
+        // installRequestEdge has the body parsers.
+        bodyParser: false,
       },
     );
     this.app.useGlobalFilters(new HarborExceptionFilter());

@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { parse } from 'yaml';
 import {
   ApiError,
   createBerthClient,
@@ -63,24 +61,7 @@ describe(createBerthClient.name, () => {
   });
 });
 
-describe("Berth's extensions", () => {
-  it("add operations and schemas without redefining any of Harbor's", async () => {
-    const extensions = parse(await readFile(new URL('../berth-extensions.yaml', import.meta.url), 'utf8'));
-    const harbor = parse(
-      await readFile(
-        new URL('../../../../shared/reference/harbor-api-v2.0.swagger.yaml', import.meta.url),
-        'utf8',
-      ),
-    );
-    const generated = await readFile(new URL('./generated/harbor.ts', import.meta.url), 'utf8');
-    for (const section of ['paths', 'definitions'] as const) {
-      for (const name of Object.keys(extensions[section])) {
-        expect(harbor[section]).not.toHaveProperty([name]);
-        expect(generated).toContain(section === 'paths' ? `"${name}": {` : `${name}: {`);
-      }
-    }
-  });
-
+describe("Berth's own operations", () => {
   it("are called like Harbor's operations", async () => {
     const seen: Request[] = [];
     const fetch = fakeFetch((request) => {

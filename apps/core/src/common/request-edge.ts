@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiConsumes } from '@nestjs/swagger';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HarborError } from './harbor-error.js';
 import { MAX_INT64, ZId } from './request-values.js';
 
@@ -26,10 +27,22 @@ type PathParameterKind = 'id' | 'name-or-id' | 'repository' | 'text';
  * kind, and the OpenAPI document describes each from here, so a route cannot accept what its
  * document does not say.
  */
-export const PATH_PARAMETERS: Record<string, { kind: PathParameterKind; description: string }> = {
+export const PATH_PARAMETERS: Record<
+  string,
+  { kind: PathParameterKind; description: string; headers?: Record<string, unknown>[] }
+> = {
   project_name_or_id: {
     kind: 'name-or-id',
     description: "The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default)",
+    headers: [
+      {
+        name: 'X-Is-Resource-Name',
+        in: 'header',
+        required: false,
+        description: 'true: project_name_or_id is a name even when it looks like a number',
+        schema: { type: 'boolean', default: false },
+      },
+    ],
   },
   project_name: { kind: 'text', description: "The project's name" },
   repository_name: {
@@ -82,16 +95,22 @@ export function installRequestEdge(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request) => checkRequestText(request));
 }
 
-/** Fastify's own refusals of a URL (bad percent-encoding, an over-long parameter), in Harbor's shape. */
-export function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+/**
+ * Fastify's own refusals of a URL (bad percent-encoding, an over-long parameter), in Harbor's shape.
+ * Written to the raw response: Fastify calls this before any route or hook.
+ */
+export function answerFrameworkError(
+  error: { code: string },
+  _request: unknown,
+  reply: { raw: ServerResponse },
+): void {
   const message =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH'
       ? `a path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`
       : 'the URL is not valid percent-encoded UTF-8';
-  void reply
-    .status(400)
-    .type('application/json')
-    .send({ errors: [{ code: 'BAD_REQUEST', message }] });
+  const body = JSON.stringify({ errors: [{ code: 'BAD_REQUEST', message }] });
+  reply.raw.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  reply.raw.end(body);
 }
 
 function isBlank(body: string | Buffer): boolean {

@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE } from '../auth/authentication.service.js';
 import { Access } from '../rbac/access.decorator.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import { ApiResult } from '../common/openapi.js';
+import { AcceptsForm } from '../common/request-edge.js';
 import { SessionToken } from './session-token.decorator.js';
-import { ZLoginRequest, type TLoginRequest } from './session.dto.js';
+import { LoginReq } from './session.dto.js';
 import { SessionService } from './session.service.js';
 
 /** Harbor's console login (`/c/login`, `/c/log_out`): an HttpOnly session cookie plus a CSRF token. */
@@ -15,8 +16,13 @@ export class SessionController {
   @Post('login')
   @HttpCode(200)
   @Access({ scope: 'public' })
+  @AcceptsForm()
+  @ApiResult(null, {
+    description: 'Signed in: the `sid` cookie is set and `X-Harbor-CSRF-Token` answered.',
+    headers: { 'X-Harbor-CSRF-Token': { schema: { type: 'string' } } },
+  })
   async login(
-    @Body(new ZodValidationPipe(ZLoginRequest, 'login body')) body: TLoginRequest,
+    @Body() body: LoginReq,
     @Ip() clientIp: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -30,6 +36,7 @@ export class SessionController {
 
   @Get('log_out')
   @Access({ scope: 'public' })
+  @ApiResult(null, { description: 'Signed out: the `sid` cookie is cleared.' })
   async logout(
     @SessionToken() token: string | null,
     @Req() request: FastifyRequest,

@@ -109,6 +109,7 @@ function finish(document: OpenAPIObject, dtos: Map<string, RequestDtos>): OpenAP
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Errors' } } },
       };
       delete operation.tags;
+      if (operation.summary === '') delete operation.summary;
     }
   }
   // The swagger module's own component schemas come from classes it cannot read (the DTOs); the
@@ -132,7 +133,8 @@ function pathParameters(path: string, where: string): Json[] {
       known.kind === 'id' ? { type: 'integer', format: 'int64', minimum: 1 } : { type: 'string' };
     return { name, in: 'path', required: true, description: known.description, schema };
   });
-  return inPath;
+  const headers = names.flatMap((name) => PATH_PARAMETERS[name]?.headers ?? []) as Json[];
+  return [...inPath, ...headers];
 }
 
 /** A query DTO's fields as query parameters. */

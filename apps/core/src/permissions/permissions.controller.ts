@@ -1,14 +1,11 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
 import { HarborError } from '../common/harbor-error.js';
 import { DatabaseService } from '../database/database.service.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
+import { ZPermissions, type PermissionsDto } from './permissions.dto.js';
 import { ALL_PROJECT_PERMISSIONS, ProjectRole, SYSTEM_PERMISSIONS } from '../rbac/rbac-policy.js';
-
-export interface PermissionsDto {
-  system?: { resource: string; action: string }[];
-  project?: { resource: string; action: string }[];
-}
 
 /**
  * Harbor's `GET /permissions`: the permissions a robot account may be given, for the dialogs that
@@ -21,6 +18,7 @@ export class PermissionsController {
 
   @Get()
   @Access({ scope: 'authenticated' })
+  @ApiResult(ZPermissions)
   async getPermissions(@CurrentPrincipal() principal: Principal): Promise<PermissionsDto> {
     const project = ALL_PROJECT_PERMISSIONS.map(({ resource, action }) => ({ resource, action }));
     if (principal.kind === 'user' && principal.sysadmin) {

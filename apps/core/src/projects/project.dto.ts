@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryBoolean } from '../common/request-values.js';
 import { zodDto } from '../common/zod-dto.js';
 import { ZPageParams } from '../system/harbor-listing.js';
 import { ZCveAllowlist, ZCveAllowlistDto } from '../security/cve-allowlist.dto.js';
@@ -55,19 +56,14 @@ export const ZUpdateProjectRequest = z.strictObject({
 });
 export type TUpdateProjectRequest = z.output<typeof ZUpdateProjectRequest>;
 
-const ZBooleanQuery = (name: string) =>
-  z
-    .enum(['true', 'false', '1', '0'], { message: `${name} must be true or false` })
-    .transform((value) => value === 'true' || value === '1');
-
 export const ZListProjectsQuery = z.strictObject({
   ...ZPageParams,
   q: z.string().max(1024).optional(),
   sort: z.string().max(256).optional(),
   name: z.string().max(255).optional(),
-  public: ZBooleanQuery('public').optional(),
+  public: queryBoolean('public').optional(),
   owner: z.string().max(255).optional(),
-  with_detail: ZBooleanQuery('with_detail').optional(),
+  with_detail: queryBoolean('with_detail').optional(),
 });
 export type TListProjectsQuery = z.output<typeof ZListProjectsQuery>;
 

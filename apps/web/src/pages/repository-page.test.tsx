@@ -1,17 +1,21 @@
+import type { Schema } from '@berth/api-client';
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { renderWithProviders } from '../test/render';
 import { parseRepositorySplat } from './artifact/artifact-paths';
 import { ArtifactTable, pullCommand } from './repository-page';
 
-const artifact = {
+/** An artifact with the fields the table reads; the others do not matter here. */
+const asArtifact = (fields: object) => fields as Schema<'Artifact'>;
+
+const artifact = asArtifact({
   digest: 'sha256:0ce444f6c346aaaabbbbccccddddeeeeffff0000111122223333444455556666',
   type: 'IMAGE',
   size: 2685,
   push_time: '2026-11-22T07:35:00Z',
   pull_time: '0001-01-01T00:00:00Z',
   tags: [{ name: 'v1.0' }, { name: 'latest' }],
-};
+});
 
 describe(ArtifactTable.name, () => {
   it('shows digest, tags, size and a labelled copy button', () => {
@@ -36,7 +40,7 @@ describe(ArtifactTable.name, () => {
   it('speaks Simplified Chinese', () => {
     renderWithProviders(
       <ArtifactTable
-        artifacts={[{ ...artifact, tags: [] }]}
+        artifacts={[asArtifact({ ...artifact, tags: [] })]}
         projectId={7}
         project="demo"
         repository="hello"
@@ -52,13 +56,13 @@ describe(ArtifactTable.name, () => {
 
 describe('ArtifactTable rows', () => {
   it('link to the details and show type, labels, accessories and platforms', () => {
-    const index = {
+    const index = asArtifact({
       ...artifact,
       manifest_media_type: 'application/vnd.oci.image.index.v1+json',
       references: [{ child_digest: 'sha256:aa' }, { child_digest: 'sha256:bb' }],
       labels: [{ id: 3, name: 'release', color: '#00aa00' }],
       accessories: [{ digest: 'sha256:cc', type: 'signature.cosign' }],
-    };
+    });
     renderWithProviders(
       <ArtifactTable
         artifacts={[index]}
@@ -95,7 +99,7 @@ describe(parseRepositorySplat.name, () => {
 describe(pullCommand.name, () => {
   it('pulls by the first tag, else by digest', () => {
     expect(pullCommand('reg.test', 'demo', 'a/b', artifact)).toBe('docker pull reg.test/demo/a/b:v1.0');
-    expect(pullCommand('reg.test', 'demo', 'a/b', { ...artifact, tags: [] })).toBe(
+    expect(pullCommand('reg.test', 'demo', 'a/b', asArtifact({ ...artifact, tags: [] }))).toBe(
       `docker pull reg.test/demo/a/b@${artifact.digest}`,
     );
   });

@@ -26,7 +26,7 @@ const UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;
 type Unit = keyof typeof UNITS;
 
 interface Form {
-  projectCreation: string;
+  projectCreation: NonNullable<Schema<'Configurations'>['project_creation_restriction']>;
   robotPrefix: string;
   robotDuration: number | string;
   storage: number | string;
@@ -38,7 +38,7 @@ function toForm(config: Schema<'ConfigurationsResponse'>): Form {
   const bytes = Number(config.storage_per_project?.value ?? -1);
   const unit = (['TiB', 'GiB', 'MiB'] as Unit[]).find((u) => bytes > 0 && bytes % UNITS[u] === 0) ?? 'GiB';
   return {
-    projectCreation: String(config.project_creation_restriction?.value ?? 'everyone'),
+    projectCreation: config.project_creation_restriction?.value === 'adminonly' ? 'adminonly' : 'everyone',
     robotPrefix: String(config.robot_name_prefix?.value ?? ''),
     robotDuration: Number(config.robot_token_duration?.value ?? 30),
     storage: bytes > 0 ? bytes / UNITS[unit] : '',

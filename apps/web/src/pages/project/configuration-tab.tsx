@@ -93,7 +93,7 @@ function ConfigurationForm({
   const [unit, setUnit] = useState<Unit>(initialQuota.unit);
 
   const submit = () => {
-    const body: Schema<'ProjectReq'> = {
+    const body: Schema<'ProjectUpdateReq'> = {
       metadata: {
         public: String(isPublic),
         ...Object.fromEntries(SWITCHES.map((key) => [key, String(switches[key])])),

@@ -270,7 +270,7 @@ function CreateRobotDialog({
   const system = scope.level === 'system';
   const permissions = system
     ? systemRobotPermissions(selected, grants)
-    : [{ kind: 'project', namespace: scope.projectName, access: toAccess(selected) }];
+    : [{ kind: 'project' as const, namespace: scope.projectName, access: toAccess(selected) }];
   const unnamedGrant = grants.some((grant) => grant.selected.size > 0 && !grant.namespace.trim());
   const hasPermission = system ? permissions.length > 0 : selected.size > 0;
   const valid = !!name && !nameError && durationValid && hasPermission && !unnamedGrant;

@@ -59,7 +59,7 @@ function AccessBadge({ isPublic }: { isPublic: boolean }) {
   );
 }
 
-function ProjectResults({ projects, query }: { projects: Schema<'Project'>[]; query: string }) {
+function ProjectResults({ projects, query }: { projects: Schema<'Search'>['project']; query: string }) {
   const { t } = useTranslation();
   const { page, setPage, visible } = usePage(projects);
   return (
