@@ -166,7 +166,7 @@ export class ArtifactController {
     param: PROJECT,
   })
   @ApiProduces('application/json', 'text/plain')
-  @ApiResult(z.unknown())
+  @ApiResult(z.string().describe('The addition as it is stored: JSON, Markdown or YAML text'))
   async getAddition(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,

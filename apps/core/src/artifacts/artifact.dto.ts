@@ -92,7 +92,7 @@ export const ZArtifact = z
     tags: z.array(ZTag).optional(),
     labels: z.array(ZLabel).optional(),
     addition_links: z.record(z.string(), ZAdditionLink).optional(),
-    scan_overview: z.record(z.string(), z.unknown()).optional(),
+    scan_overview: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
     accessories: z.array(ZAccessory).optional(),
   })
   .meta({ id: 'Artifact' });

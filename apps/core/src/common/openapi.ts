@@ -76,6 +76,9 @@ function rewriteRefs(value: unknown): unknown {
 export function tidy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(tidy);
   if (typeof value !== 'object' || value === null) return value;
+  // zod wraps a named schema in `allOf` where it is optional; a lone reference says the same.
+  const allOf = (value as { allOf?: unknown[] }).allOf;
+  if (Object.keys(value).length === 1 && allOf?.length === 1) return tidy(allOf[0]);
   const entries = Object.entries(value).filter(
     ([key, inner]) =>
       !(

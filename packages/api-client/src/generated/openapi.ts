@@ -934,7 +934,9 @@ export interface components {
                 [key: string]: components["schemas"]["AdditionLink"];
             };
             scan_overview?: {
-                [key: string]: unknown;
+                [key: string]: {
+                    [key: string]: unknown;
+                };
             };
             accessories?: components["schemas"]["Accessory"][];
         };
@@ -4422,8 +4424,8 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
-                    "text/plain": unknown;
+                    "application/json": string;
+                    "text/plain": string;
                 };
             };
             /** @description An error, in Harbor's shape */
