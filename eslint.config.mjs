@@ -78,6 +78,9 @@ export default tseslint.config(
   },
   {
     files: ['apps/core/**/*.ts'],
+    // Nest reads parameter types at run time (`design:paramtypes`): a DTO class that types a
+    // decorated handler's parameter is a value import, not a type-only one.
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
     rules: {
       'no-restricted-imports': [
         'error',

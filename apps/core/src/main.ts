@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HarborExceptionFilter } from './common/harbor-exception.filter.js';
-import { answerFrameworkError, installRequestEdge, MAX_PATH_PARAMETER_LENGTH } from './common/request-edge.js';
+import {
+  answerFrameworkError,
+  installRequestEdge,
+  MAX_PATH_PARAMETER_LENGTH,
+} from './common/request-edge.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, enabledLogLevels, parseConfig, type BerthConfig } from './config/config.js';

@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import { ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -73,7 +85,12 @@ export class ArtifactController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const location = await this.artifacts.copy({ principal, clientIp: request.ip }, project, name, query.from);
+    const location = await this.artifacts.copy(
+      { principal, clientIp: request.ip },
+      project,
+      name,
+      query.from,
+    );
     reply.header('Location', location);
   }
 

@@ -36,7 +36,10 @@ export class AuditLogController {
   @Get('projects/:project_name/logs')
   @Access({ scope: 'project', resource: ProjectResource.Log, action: Action.List, param: 'project_name' })
   @PagedResponse(ZAuditLog)
-  getLogs(@CurrentProject() project: ProjectRef, @Query() query: ListAuditLogsQuery): Promise<Page<AuditLogDto>> {
+  getLogs(
+    @CurrentProject() project: ProjectRef,
+    @Query() query: ListAuditLogsQuery,
+  ): Promise<Page<AuditLogDto>> {
     return this.auditLogs.list(query, { projectId: project.id });
   }
 

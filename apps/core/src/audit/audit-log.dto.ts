@@ -62,9 +62,7 @@ export const ZAuditLogExt = z
 export type AuditLogExtDto = z.infer<typeof ZAuditLogExt>;
 
 /** Harbor's `AuditLogEventType`: `{operation}_{resource_type}`, e.g. `create_user`. */
-export const ZAuditLogEventType = z
-  .object({ event_type: z.string() })
-  .meta({ id: 'AuditLogEventType' });
+export const ZAuditLogEventType = z.object({ event_type: z.string() }).meta({ id: 'AuditLogEventType' });
 export type AuditLogEventTypeDto = z.infer<typeof ZAuditLogEventType>;
 
 export class ListAuditLogsQuery extends zodDto(ZListAuditLogsQuery) {}

@@ -41,7 +41,12 @@ export class HarborExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof InvalidDataError) {
       // The database refused a value the edge let through: the request's fault, not the server's.
-      return { status: 400, code: 'BAD_REQUEST', message: `invalid value: ${exception.message}`, headers: {} };
+      return {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: `invalid value: ${exception.message}`,
+        headers: {},
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -51,7 +51,10 @@ export const PATH_PARAMETERS: Record<
   },
   reference: { kind: 'text', description: "The artifact's tag or digest" },
   tag_name: { kind: 'text', description: "The tag's name" },
-  addition: { kind: 'text', description: 'The addition: build_history, values.yaml, readme.md, dependencies, …' },
+  addition: {
+    kind: 'text',
+    description: 'The addition: build_history, values.yaml, readme.md, dependencies, …',
+  },
   meta_name: { kind: 'text', description: "The metadata key's name" },
   robot_id: { kind: 'id', description: "The robot account's id" },
   user_id: { kind: 'id', description: "The user's id" },

@@ -132,9 +132,7 @@ export const ZUserSearchRespItem = z
 export type UserSearchItemDto = z.infer<typeof ZUserSearchRespItem>;
 
 /** Harbor's `Permission`. */
-export const ZPermission = z
-  .object({ resource: z.string(), action: z.string() })
-  .meta({ id: 'Permission' });
+export const ZPermission = z.object({ resource: z.string(), action: z.string() }).meta({ id: 'Permission' });
 export type PermissionDto = z.infer<typeof ZPermission>;
 
 export class UserCreationReq extends zodDto(ZCreateUserRequest) {}

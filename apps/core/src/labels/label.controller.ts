@@ -19,14 +19,7 @@ import { ApiResult } from '../common/openapi.js';
 import { PagedResponse } from '../common/paging.js';
 import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
 import type { Page } from '../system/harbor-listing.js';
-import {
-  LabelCreate,
-  LabelUpdate,
-  ListLabelsQuery,
-  ZLabel,
-  ZLabelId,
-  type LabelDto,
-} from './label.dto.js';
+import { LabelCreate, LabelUpdate, ListLabelsQuery, ZLabel, ZLabelId, type LabelDto } from './label.dto.js';
 
 const labelId = new ZodValidationPipe(ZLabelId);
 import { LabelService } from './label.service.js';

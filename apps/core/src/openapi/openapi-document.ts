@@ -175,15 +175,22 @@ function requestDtos(app: NestFastifyApplication): Map<string, RequestDtos> {
         const types = (Reflect.getMetadata('design:paramtypes', prototype, method) ?? []) as unknown[];
         const dtos: RequestDtos = {};
         for (const [key, arg] of Object.entries(args)) {
-          const metatype = types[arg.index];
-          if (!isZodDto(metatype) || arg.data !== undefined) continue;
           const kind = Number(key.split(':')[0]);
+          if ((kind !== RouteParamtypes.BODY && kind !== RouteParamtypes.QUERY) || arg.data !== undefined) {
+            continue;
+          }
+          const metatype = types[arg.index];
+          // Without its class at run time (a type-only import) the pipe would validate nothing.
+          if (!isZodDto(metatype)) {
+            throw new Error(
+              `${controller.name}.${method}: a whole body or query must be typed with a zodDto class`,
+            );
+          }
           if (kind === RouteParamtypes.BODY) dtos.body = metatype;
-          if (kind === RouteParamtypes.QUERY) dtos.query = metatype;
+          else dtos.query = metatype;
         }
         const operation = Reflect.getMetadata('swagger/apiOperation', handler) as
-          | { operationId?: string }
-          | undefined;
+          { operationId?: string } | undefined;
         found.set(operation?.operationId ?? method, dtos);
       }
     }

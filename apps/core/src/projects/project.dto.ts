@@ -42,7 +42,7 @@ export const ZCreateProjectRequest = z.strictObject({
   storage_limit: ZStorageLimit.nullable().optional(),
   /** Proxy-cache projects are not supported; Berth ignores the field (Harbor's UI sends null). */
   registry_id: z.number().int().nullable().optional(),
-  });
+});
 export type TCreateProjectRequest = z.output<typeof ZCreateProjectRequest>;
 
 /** Harbor's ProjectReq, for an update: every field optional; the name cannot change. */

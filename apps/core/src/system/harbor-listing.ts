@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { HarborError } from '../common/harbor-error.js';
 import { queryInteger } from '../common/request-values.js';
 

@@ -45,10 +45,7 @@ export class TokenController {
   @AcceptsForm()
   @ApiOperation({ operationId: 'postToken' })
   @ApiResult(ZOAuthTokenResponse)
-  oauth(
-    @Body() form: OAuthTokenForm,
-    @Ip() clientIp: string,
-  ): Promise<OAuthTokenResponseDto> {
+  oauth(@Body() form: OAuthTokenForm, @Ip() clientIp: string): Promise<OAuthTokenResponseDto> {
     return this.tokens.passwordGrant(form, clientIp);
   }
 }

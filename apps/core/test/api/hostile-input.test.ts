@@ -59,7 +59,7 @@ function attacks(): Attack[] {
           let url = path;
           const query: string[] = [];
           for (const parameter of parameters) {
-            const chosen = parameter === target ? value : PLAUSIBLE[parameter.name] ?? '1';
+            const chosen = parameter === target ? value : (PLAUSIBLE[parameter.name] ?? '1');
             if (parameter.in === 'path') url = url.replace(`{${parameter.name}}`, chosen);
             else if (parameter === target) query.push(`${parameter.name}=${chosen}`);
           }

@@ -53,7 +53,11 @@ describe("a real core's answers against Harbor's swagger", () => {
     };
     const projectId = await created('/projects', { project_name: PROJECT });
     values.id = projectId;
-    await new RegistryClient(core.url, admin.credentials).pushImage(`${PROJECT}/${REPOSITORY}`, TAG, [64, 32]);
+    await new RegistryClient(core.url, admin.credentials).pushImage(
+      `${PROJECT}/${REPOSITORY}`,
+      TAG,
+      [64, 32],
+    );
     values.label_id = await created('/labels', { name: 'compat', scope: 'g', color: '#00aa00' });
     const labelled = await admin.post(
       `/projects/${PROJECT}/repositories/${REPOSITORY}/artifacts/${TAG}/labels`,

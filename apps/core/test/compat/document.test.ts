@@ -84,7 +84,8 @@ export function incompatibilities(berthSchema: Schema, harborSchema: Schema, whe
   const berth = resolveBerth(berthSchema);
   const harborResolved = resolveHarbor(harborSchema);
   if (isAny(harborResolved)) return [];
-  if (isAny(berth)) return [`${where}: Berth says nothing of a value Harbor types as ${kindOf(harborResolved)}`];
+  if (isAny(berth))
+    return [`${where}: Berth says nothing of a value Harbor types as ${kindOf(harborResolved)}`];
   if (Array.isArray(berth.anyOf)) {
     return (berth.anyOf as Schema[]).flatMap((branch) => incompatibilities(branch, harborResolved, where));
   }
@@ -133,7 +134,8 @@ describe("Berth's OpenAPI document against Harbor's swagger", () => {
       const theirs = harborOperations.get(operation.operationId)!;
       const where = `${operation.operationId}`;
       if (theirs.method !== method) problems.push(`${where}: method ${method}, Harbor's ${theirs.method}`);
-      if (theirs.path !== path.replace(/\/$/, '')) problems.push(`${where}: path ${path}, Harbor's ${theirs.path}`);
+      if (theirs.path !== path.replace(/\/$/, ''))
+        problems.push(`${where}: path ${path}, Harbor's ${theirs.path}`);
       const ours = (operation.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name);
       const harborPath = harborParameters(theirs.definition)
         .filter((p) => p.in === 'path')

@@ -84,7 +84,9 @@ export function harborResponseSchema(operation: SwaggerOperation, status: number
 /** A schema with its `#/definitions/…` reference resolved (one level). */
 export function resolveHarbor(schema: Schema): Schema {
   const ref = schema.$ref;
-  return typeof ref === 'string' ? resolveHarbor(harbor.definitions[ref.replace('#/definitions/', '')]!) : schema;
+  return typeof ref === 'string'
+    ? resolveHarbor(harbor.definitions[ref.replace('#/definitions/', '')]!)
+    : schema;
 }
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
