@@ -7,14 +7,15 @@ export function pageTitle(parts: (string | null | undefined)[], appName: string)
 }
 
 /**
- * Sets the document title while the page shows. One component per route sets it (a page, or the
- * layout that knows its selected tab): React runs a child's effect before its parent's, so a
- * parent setting a title too would win.
+ * Sets the document title to `parts` and the product's name while the page shows. One component
+ * per screen sets it (a page, or the layout that knows its selected tab); `null` leaves it to
+ * another, e.g. a page showing a not-found state that names itself. React runs a child's effect
+ * before its parent's, so a parent setting a title too would win.
  */
-export function usePageTitle(...parts: (string | null | undefined)[]): void {
+export function usePageTitle(parts: (string | null | undefined)[] | null): void {
   const { t } = useTranslation();
-  const title = pageTitle(parts, t('app.name'));
+  const title = parts === null ? null : pageTitle(parts, t('app.name'));
   useEffect(() => {
-    document.title = title;
+    if (title !== null) document.title = title;
   }, [title]);
 }

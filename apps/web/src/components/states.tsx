@@ -51,7 +51,7 @@ export interface NotFoundProps {
  * title, and offers the way back, with no "try again" (it would answer the same).
  */
 export function NotFoundState({ title, message, backTo, backLabel }: NotFoundProps) {
-  usePageTitle(title);
+  usePageTitle([title]);
   return (
     <Stack align="flex-start" py="lg" data-testid="not-found">
       <Group gap="sm">

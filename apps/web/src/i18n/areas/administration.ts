@@ -61,8 +61,6 @@ export const administrationEn = {
     deleteMessage:
       'Delete {{reference}} with all its tags ({{tags}}) and accessories? This cannot be undone; the storage is freed by the next garbage collection.',
     deleteFailed: 'The artifact could not be deleted: {{message}}',
-    notFound: 'This artifact no longer exists. It may have been deleted.',
-    backToRepository: 'Back to {{repository}}',
     vulnerabilitiesLater: 'Vulnerability scanning is not available yet.',
   },
   admin: {
@@ -405,8 +403,6 @@ export const administrationZhCN: typeof administrationEn = {
     deleteMessage:
       '确定删除 {{reference}} 及其全部 Tag（{{tags}}）和附件吗？此操作无法撤销；存储空间将在下次垃圾回收时释放。',
     deleteFailed: '无法删除制品：{{message}}',
-    notFound: '该制品已不存在，可能已被删除。',
-    backToRepository: '返回 {{repository}}',
     vulnerabilitiesLater: '漏洞扫描功能尚未提供。',
   },
   admin: {

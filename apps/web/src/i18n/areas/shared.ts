@@ -16,8 +16,7 @@ export const sharedEn = {
     projectTitle: 'Project not found',
     project: 'There is no project “{{project}}”. It may have been deleted, or the address is wrong.',
     repositoryTitle: 'Repository not found',
-    repository:
-      'There is no repository “{{repository}}”. It may have been deleted, or the address is wrong.',
+    repository: 'There is no repository “{{repository}}”. It may have been deleted, or the address is wrong.',
     artifactTitle: 'Artifact not found',
     artifact:
       'There is no artifact “{{reference}}” in {{repository}}. It may have been deleted, or the address is wrong.',
@@ -81,12 +80,6 @@ export const sharedEn = {
     },
     artifactType: 'Artifact type',
     accessoryType: 'Accessory type',
-  },
-  icons: {
-    search: 'Search',
-    lightTheme: 'Light theme',
-    darkTheme: 'Dark theme',
-    current: 'current',
   },
 };
 
@@ -166,11 +159,5 @@ export const sharedZhCN: typeof sharedEn = {
     },
     artifactType: '制品类型',
     accessoryType: '附件类型',
-  },
-  icons: {
-    search: '搜索',
-    lightTheme: '浅色主题',
-    darkTheme: '深色主题',
-    current: '当前',
   },
 };

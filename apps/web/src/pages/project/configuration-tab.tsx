@@ -90,7 +90,8 @@ function ConfigurationForm({
   // Null while the project's own list expires "on a date" with no day chosen yet; when the
   // system's list is in use, that unfinished own list is not saved and the stored one is kept.
   const ownAllowlist =
-    allowlistOf(allowlist.own) ?? (allowlist.reuseSystem ? allowlistOf(draftOf(project.cve_allowlist)) : null);
+    allowlistOf(allowlist.own) ??
+    (allowlist.reuseSystem ? allowlistOf(draftOf(project.cve_allowlist)) : null);
   const limit = summary.quota?.hard?.storage;
   const initialQuota = quotaToForm(limit);
   const [amount, setAmount] = useState<number | string>(initialQuota.amount);
