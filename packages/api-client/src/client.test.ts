@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
 import {
   ApiError,
@@ -101,5 +102,20 @@ describe(unwrap.name, () => {
     expect(() => unwrap({ error: { errors: [{ code: 'FORBIDDEN', message: 'no' }] }, response })).toThrow(
       ApiError,
     );
+  });
+});
+
+describe("Berth's OpenAPI document", () => {
+  it("names Harbor's operations and answers as Harbor does, beside Berth's session and token routes", async () => {
+    const document = JSON.parse(await readFile(new URL('../openapi.json', import.meta.url), 'utf8'));
+    expect(Object.keys(document.components.schemas)).toEqual(
+      expect.arrayContaining(['Project', 'ProjectReq', 'Artifact', 'Tag', 'Robot', 'Label', 'UserResp']),
+    );
+    expect(document.paths['/api/v2.0/projects'].get.operationId).toBe('listProjects');
+    expect(
+      document.paths['/api/v2.0/projects'].get.responses['200'].content['application/json'].schema,
+    ).toEqual({ type: 'array', items: { $ref: '#/components/schemas/Project' } });
+    expect(document.paths['/c/login'].post.operationId).toBe('login');
+    expect(document.paths['/service/token'].get.operationId).toBe('getToken');
   });
 });
