@@ -10,7 +10,7 @@ import { MAX_INT64, ZId } from './request-values.js';
  * What every request to Fastify's routes passes before a guard, pipe or handler sees it: the one
  * check of the text in its URL, and the body parsers. Hostile values are refused here with
  * Harbor's 400, so none reaches PostgreSQL (which refuses NUL and 64-bit overflows with errors
- * that would otherwise surface as 500s).
+ * that would otherwise surface as 500s). Bodies get the same refusal of NUL characters.
  */
 
 /** Longest path parameter Fastify matches (its default, 100, is shorter than repository names). */
@@ -80,7 +80,11 @@ export function installRequestEdge(fastify: FastifyInstance): void {
   // no body, as Harbor reads it, not a malformed one.
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (isBlank(body)) return done(null, undefined);
-    parseJson(request, body as string, done);
+    parseJson(request, body as string, (error, parsed) => {
+      if (error) return done(error, undefined);
+      if (holdsNul(parsed)) return done(nulInBody(), undefined);
+      done(null, parsed);
+    });
   });
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -88,7 +92,9 @@ export function installRequestEdge(fastify: FastifyInstance): void {
     (request, body, done) => {
       if (isBlank(body)) return done(null, undefined);
       if (!acceptsForm(request)) return done(unsupportedMediaType(request), undefined);
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      const form = Object.fromEntries(new URLSearchParams(body as string));
+      if (holdsNul(form)) return done(nulInBody(), undefined);
+      done(null, form);
     },
   );
   fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
@@ -114,6 +120,20 @@ export function answerFrameworkError(
   const body = JSON.stringify({ errors: [{ code: 'BAD_REQUEST', message }] });
   reply.raw.writeHead(400, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   reply.raw.end(body);
+}
+
+/** Whether a parsed body has a NUL character in any string, key or value, at any depth. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || holdsNul(inner));
+  }
+  return false;
+}
+
+function nulInBody(): HarborError {
+  return HarborError.badRequest('the request body must not contain NUL characters');
 }
 
 function isBlank(body: string | Buffer): boolean {

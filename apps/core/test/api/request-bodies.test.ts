@@ -61,6 +61,20 @@ describe('request bodies', () => {
     expect((await admin.get('/projects/from-text')).status).toBe(404);
   });
 
+  it('refuses a NUL character anywhere in a JSON or form body with 400', async () => {
+    const label = await admin.post('/labels', { name: 'nul', scope: 'g', description: 'a\u0000b' });
+    expect(label.status, label.text).toBe(400);
+    expect(label.body.errors[0].message).toBe('the request body must not contain NUL characters');
+    const key = await admin.post('/projects', { project_name: 'nul-key', metadata: { 'a\u0000': 'x' } });
+    expect(key.status).toBe(400);
+    const login = await admin.post(
+      '/c/login',
+      new URLSearchParams({ principal: 'admin\u0000', password: 'x' }),
+    );
+    expect(login.status).toBe(400);
+    expect((await admin.get('/labels?scope=g&name=nul')).body).toEqual([]);
+  });
+
   it('answers malformed JSON with 400', async () => {
     const malformed = await admin.post('/projects', '{"project_name":', { raw: true });
     expect(malformed.status).toBe(400);
