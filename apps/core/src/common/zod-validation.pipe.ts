@@ -4,10 +4,11 @@ import { HarborError } from './harbor-error.js';
 import { isZodDto } from './zod-dto.js';
 
 /**
- * The API's one validation pipe. Installed globally, it validates every parameter typed with a zod
- * DTO (`@Body() body: ProjectReq`, `@Query() query: ListProjectsQuery`, made by `zodDto`), so the type a handler declares is the schema that checks it and the one the
- * OpenAPI document shows. Given a schema, it validates one value: `@Param('user_id', new
- * ZodValidationPipe(ZId))`. A mismatch is Harbor's 400 naming every problem at once.
+ * The API's one validation pipe. Installed globally (AppModule's APP_PIPE), it validates every
+ * parameter typed with a zod DTO (`@Body() body: ProjectReq`, `@Query() query: ListProjectsQuery`,
+ * made by `zodDto`), so the type a handler declares is the schema that checks it and the one the
+ * OpenAPI document shows. Given a schema, it validates one value:
+ * `@Param('user_id', new ZodValidationPipe(ZId))`. A mismatch is Harbor's 400 naming every problem.
  */
 export class ZodValidationPipe implements PipeTransform {
   constructor(private readonly schema?: z.ZodType) {}
