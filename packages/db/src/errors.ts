@@ -83,10 +83,18 @@ export async function mapDatabaseErrors<T>(work: () => Promise<T>): Promise<T> {
 export function sqlStateOf(error: unknown): string | null {
   if (typeof error !== 'object' || error === null) return null;
   const record = error as { code?: unknown; meta?: unknown };
-  if (typeof record.code === 'string' && /^[0-9A-Z]{5}$/.test(record.code)) return record.code;
   const cause = adapterCause(record.meta);
   const original = cause?.originalCode ?? cause?.code;
-  return typeof original === 'string' ? original : null;
+  if (typeof original === 'string') return original;
+  // Prisma's own codes (P1xxx, P2xxx…) look like SQLSTATEs but are not; PostgreSQL's P0xxx are.
+  if (
+    typeof record.code === 'string' &&
+    /^[0-9A-Z]{5}$/.test(record.code) &&
+    !/^P[1-9]\d{3}$/.test(record.code)
+  ) {
+    return record.code;
+  }
+  return null;
 }
 
 function prismaErrorCode(error: object): string | null {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { InvalidDataError } from '@berth/db';
 import type { FastifyReply } from 'fastify';
 import { HARBOR_ERROR_STATUS, HarborError, type HarborErrorCode } from './harbor-error.js';
 
@@ -37,6 +38,10 @@ export class HarborExceptionFilter implements ExceptionFilter {
         message: exception.message,
         headers: exception.headers,
       };
+    }
+    if (exception instanceof InvalidDataError) {
+      // A value the edge's validation let through and PostgreSQL refused (a NUL byte in a name…).
+      return { status: 400, code: 'BAD_REQUEST', message: exception.message, headers: {} };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

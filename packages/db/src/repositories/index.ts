@@ -1,11 +1,84 @@
 import type { Database } from '../database.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
+import { ProjectMemberRepository } from './project-member.repository.js';
+import { ProjectRepository } from './project.repository.js';
 import { PullStatisticsRepository } from './pull-statistics.repository.js';
+import { RobotRepository } from './robot.repository.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
+import { SystemSettingRepository } from './system-setting.repository.js';
+import { TokenRevocationRepository } from './token-revocation.repository.js';
+import { UserGroupRepository } from './user-group.repository.js';
+import { UserSessionRepository } from './user-session.repository.js';
+import { UserRepository } from './user.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
 export type { AuditLogInsert } from './audit-log.repository.js';
 export { PullStatisticsRepository, type ManifestPulls } from './pull-statistics.repository.js';
+export {
+  ProjectRepository,
+  type NewProject,
+  type Project,
+  type ProjectChanges,
+  type ProjectCondition,
+  type ProjectDetails,
+  type ProjectListQuery,
+  type ProjectSortField,
+} from './project.repository.js';
+export {
+  ProjectMemberRepository,
+  type MemberEntity,
+  type MemberListQuery,
+  type Membership,
+  type NewProjectMember,
+  type ProjectMember,
+  type ProjectMemberChanges,
+} from './project-member.repository.js';
+export {
+  RobotRepository,
+  type NewRobot,
+  type Robot,
+  type RobotChanges,
+  type RobotLevel,
+  type RobotListQuery,
+  type RobotPermissionEntry,
+  type RobotSortField,
+  type RobotWithSecret,
+} from './robot.repository.js';
+export { SystemSettingRepository } from './system-setting.repository.js';
+export {
+  UserRepository,
+  type NewUser,
+  type User,
+  type UserChanges,
+  type UserCondition,
+  type UserListQuery,
+  type UserSortField,
+  type UserTextField,
+} from './user.repository.js';
+export {
+  UserSessionRepository,
+  type SessionRenewal,
+  type UserSession,
+  type UserSessionWithUser,
+} from './user-session.repository.js';
+export {
+  UserGroupRepository,
+  type NewUserGroup,
+  type UserGroup,
+  type UserGroupListQuery,
+  type UserGroupMember,
+} from './user-group.repository.js';
+export { SigningKeyRepository, type NewSigningKey, type StoredSigningKey } from './signing-key.repository.js';
+export {
+  REVOCATION_CHANNEL,
+  TokenRevocationRepository,
+  notificationPayloads,
+  parseNotification,
+  type RevocationHandlers,
+  type TokenRevocation,
+} from './token-revocation.repository.js';
+export type { Listing, Slice, SortKey } from './shared.js';
 
 /**
  * Every repository class, each constructed from the process's `Database`. The apps register them
@@ -15,4 +88,13 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   OutboxRepository,
   AuditLogRepository,
   PullStatisticsRepository,
+  ProjectRepository,
+  ProjectMemberRepository,
+  RobotRepository,
+  SystemSettingRepository,
+  UserRepository,
+  UserSessionRepository,
+  UserGroupRepository,
+  SigningKeyRepository,
+  TokenRevocationRepository,
 ];
