@@ -34,6 +34,7 @@ export class Database {
   readonly pool: pg.Pool;
   readonly prisma: PrismaClient;
   private closed = false;
+  private readonly commitListeners = new Set<() => void>();
 
   constructor(
     /** The connection string, for the few connections that live outside the pool (LISTEN, leases). */
@@ -56,15 +57,31 @@ export class Database {
   async transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await mapDatabaseErrors(() =>
+        const result = await mapDatabaseErrors(() =>
           this.prisma.$transaction((tx) => work(tx), { timeout: 30_000, maxWait: 10_000 }),
         );
+        this.committed();
+        return result;
       } catch (error) {
         const state = sqlStateOf((error as { cause?: unknown }).cause ?? error);
         if (attempt < MAX_TRANSACTION_ATTEMPTS && state !== null && RETRYABLE_STATES.has(state)) continue;
         throw error;
       }
     }
+  }
+
+  /**
+   * Calls `listener` after each commit of this process that may have written outbox events, so
+   * the dispatcher delivers them at once instead of at its next poll.
+   */
+  onCommit(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  /** Tells the commit listeners; for code that commits outside `transaction` (the engine's store). */
+  committed(): void {
+    for (const listener of this.commitListeners) listener();
   }
 
   /** Round-trips a trivial query; rejects when the database does not answer within `timeoutMs`. */

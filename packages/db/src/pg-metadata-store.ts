@@ -6,10 +6,13 @@ import type {
   NewManifest,
   PageRequest,
   ReferrerDescriptor,
+  RegistryEvent,
   StoredManifest,
   UploadSession,
 } from '@berth/distribution';
 import type pg from 'pg';
+import { Database } from './database.js';
+import { appendToOutbox } from './outbox/outbox.repository.js';
 
 /**
  * The engine's MetadataStore on PostgreSQL (tables of /prisma/schema.prisma).
@@ -29,6 +32,9 @@ import type pg from 'pg';
  * - Ordering of tags and repository names is bytewise (`COLLATE "C"`), whatever the database's
  *   collation, as the distribution spec's "lexical order" means.
  *
+ * Events: each change writes its events to the outbox (`outbox_event`) as its transaction's last
+ * statement, so the change and its events commit together (see OutboxRepository for the order).
+ *
  * Storage quota (per project, counted as Harbor does): `project_blob` holds each distinct digest the
  * project's manifests need (their blobs and the manifests themselves) with how many manifests need
  * it; `project.quota_used` is the sum of those rows' sizes. Only commitManifest (a manifest new in its
@@ -42,7 +48,14 @@ import type pg from 'pg';
  * whole. Upload sessions and linked but unreferenced blobs never count.
  */
 export class PgMetadataStore implements MetadataStore {
-  constructor(private readonly pool: pg.Pool) {}
+  private readonly pool: pg.Pool;
+  private readonly database: Database | null;
+
+  /** On the process's `Database` (its pool), or on a pool of its own (tests, benchmarks). */
+  constructor(source: pg.Pool | Database) {
+    this.database = source instanceof Database ? source : null;
+    this.pool = source instanceof Database ? source.pool : source;
+  }
 
   async getRepositoryBlob(repository: string, digest: string): Promise<{ size: number } | null> {
     const { rows } = await this.pool.query<{ size: string }>({
@@ -57,9 +70,13 @@ export class PgMetadataStore implements MetadataStore {
     await this.transaction((client) => this.link(client, repository, blob));
   }
 
-  async unlinkBlob(repository: string, digest: string): Promise<boolean> {
-    const result = await this.pool.query({ ...SQL.unlinkBlob, values: [repository, digest] });
-    return (result.rowCount ?? 0) > 0;
+  async unlinkBlob(repository: string, digest: string, events: RegistryEvent[]): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const result = await client.query({ ...SQL.unlinkBlob, values: [repository, digest] });
+      if ((result.rowCount ?? 0) === 0) return false;
+      await recordEvents(client, events);
+      return true;
+    });
   }
 
   async createUpload(session: UploadSession): Promise<void> {
@@ -134,7 +151,8 @@ export class PgMetadataStore implements MetadataStore {
   async commitManifest(
     repository: string,
     manifest: NewManifest,
-    tag?: string,
+    tags: string[],
+    events: RegistryEvent[],
   ): Promise<CommitManifestResult> {
     const blobDigests = unique(manifest.blobs.map((blob) => blob.digest));
     const childDigests = unique(manifest.manifests.map((child) => child.digest));
@@ -164,21 +182,67 @@ export class PgMetadataStore implements MetadataStore {
       const { id: manifestId, created } = await insertManifest(client, repositoryId, manifest);
       // The repository's update time moves when a manifest or tag changed, at most once a second,
       // so concurrent pushes into one repository do not queue behind each commit.
-      if (tag) {
-        await client.query({ ...SQL.upsertTagAndTouch, values: [repositoryId, tag, manifestId, created] });
+      const uniqueTags = unique(tags);
+      if (uniqueTags.length > 0) {
+        await client.query({
+          ...SQL.upsertTagsAndTouch,
+          values: [repositoryId, uniqueTags, manifestId, created],
+        });
       } else if (created) {
         await client.query({ ...SQL.touchRepository, values: [repositoryId] });
       }
-      // Last before COMMIT: the project row is the lock every push into the project shares.
+      // The project row is the lock every push into the project shares, and the outbox's
+      // partition lock comes after it: both are taken at the end and held only to the commit.
       if (created) {
         const denied = await chargeQuota(client, repositoryId, manifest, blobDigests);
         if (denied) return new Rollback({ ok: false, denied });
       }
+      await recordEvents(client, events);
       return { ok: true, created };
     });
   }
 
-  async deleteManifest(repository: string, digest: string): Promise<boolean> {
+  async tagManifest(
+    repository: string,
+    tag: string,
+    digest: string,
+    events: RegistryEvent[],
+    options: { replace: boolean },
+  ): Promise<'created' | 'moved' | 'unchanged' | 'exists' | 'unknown'> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ repository_id: string; manifest_id: string }>({
+        ...SQL.lockManifestByName,
+        values: [repository, digest],
+      });
+      const target = rows[0];
+      if (!target) return 'unknown' as const;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const current = await client.query<{ manifest_id: string }>({
+          ...SQL.lockTag,
+          values: [target.repository_id, tag],
+        });
+        const pointsAt = current.rows[0]?.manifest_id;
+        if (pointsAt === target.manifest_id) return 'unchanged' as const;
+        if (pointsAt !== undefined && !options.replace) return 'exists' as const;
+        if (pointsAt === undefined) {
+          // A concurrent creator of the same tag makes this insert nothing: look again.
+          const inserted = await client.query({
+            ...SQL.insertTag,
+            values: [target.repository_id, tag, target.manifest_id],
+          });
+          if ((inserted.rowCount ?? 0) === 0) continue;
+        } else {
+          await client.query({ ...SQL.moveTag, values: [target.repository_id, tag, target.manifest_id] });
+        }
+        await client.query({ ...SQL.touchRepository, values: [target.repository_id] });
+        await recordEvents(client, events);
+        return pointsAt === undefined ? ('created' as const) : ('moved' as const);
+      }
+      throw new Error(`tag ${tag} of ${repository} kept changing concurrently`);
+    });
+  }
+
+  async deleteManifest(repository: string, digest: string, events: RegistryEvent[]): Promise<boolean> {
     return this.transaction(async (client) => {
       const repositoryId = await findRepository(client, repository);
       if (repositoryId === null) return false;
@@ -191,13 +255,50 @@ export class PgMetadataStore implements MetadataStore {
       const row = rows[0];
       if (!row) return false;
       await releaseQuota(client, repositoryId, [...(row.blobs ?? []), digest]);
+      await recordEvents(client, events);
       return true;
     });
   }
 
-  async deleteTag(repository: string, tag: string): Promise<boolean> {
-    const result = await this.pool.query({ ...SQL.deleteTag, values: [repository, tag] });
-    return (result.rowCount ?? 0) > 0;
+  async deleteTag(
+    repository: string,
+    tag: string,
+    events: RegistryEvent[],
+    digest?: string,
+  ): Promise<boolean> {
+    return this.transaction(async (client) => {
+      const result = await client.query({ ...SQL.deleteTag, values: [repository, tag, digest ?? null] });
+      if ((result.rowCount ?? 0) === 0) return false;
+      await recordEvents(client, events);
+      return true;
+    });
+  }
+
+  async listManifestDigests(repository: string): Promise<string[] | null> {
+    const { rows } = await this.pool.query<{ digest: string | null }>({
+      ...SQL.listManifestDigests,
+      values: [repository],
+    });
+    if (rows.length === 0) return null;
+    return rows.flatMap((row) => (row.digest === null ? [] : [row.digest]));
+  }
+
+  async deleteRepository(
+    repository: string,
+    events: RegistryEvent[],
+  ): Promise<'deleted' | 'not-empty' | 'unknown'> {
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ id: string; empty: boolean }>({
+        ...SQL.lockRepositoryForDelete,
+        values: [repository],
+      });
+      const row = rows[0];
+      if (!row) return 'unknown' as const;
+      if (!row.empty) return 'not-empty' as const;
+      await client.query({ ...SQL.deleteRepository, values: [row.id] });
+      await recordEvents(client, events);
+      return 'deleted' as const;
+    });
   }
 
   async listTags(repository: string, page: PageRequest): Promise<string[] | null> {
@@ -265,12 +366,15 @@ export class PgMetadataStore implements MetadataStore {
         await client.query('BEGIN');
         const result = await work(client);
         if (result instanceof Rollback) {
+          wroteEvents.delete(client);
           await client.query('ROLLBACK');
           return result.value;
         }
         await client.query('COMMIT');
+        if (wroteEvents.delete(client)) this.database?.committed();
         return result;
       } catch (error) {
+        wroteEvents.delete(client);
         try {
           await client.query('ROLLBACK');
         } catch (rollbackError) {
@@ -285,6 +389,17 @@ export class PgMetadataStore implements MetadataStore {
     }
   }
 }
+
+/** Writes a change's events to the outbox, the last statement of its transaction. */
+async function recordEvents(client: pg.PoolClient, events: RegistryEvent[]): Promise<void> {
+  if (events.length > 0) {
+    await appendToOutbox(client, [{ topic: 'registry', events }]);
+    wroteEvents.add(client);
+  }
+}
+
+/** Clients whose open transaction wrote events: their commit tells the dispatcher. */
+const wroteEvents = new WeakSet<pg.PoolClient>();
 
 class Rollback<T> {
   constructor(readonly value: T) {}
@@ -495,7 +610,9 @@ const SQL = {
   },
   touchRepository: {
     name: 'berth_touch_repository',
-    text: `UPDATE repository SET updated_at = now() WHERE id = $1 AND updated_at < now() - interval '1 second'`,
+    // Also marks the repository's first artifact: listings show a repository from then on.
+    text: `UPDATE repository SET updated_at = now(), first_push_at = coalesce(first_push_at, now())
+      WHERE id = $1 AND (updated_at < now() - interval '1 second' OR first_push_at IS NULL)`,
   },
   createUpload: {
     name: 'berth_create_upload',
@@ -574,18 +691,19 @@ const SQL = {
         ON CONFLICT (manifest_id, digest) DO NOTHING)
       SELECT id FROM inserted`,
   },
-  upsertTagAndTouch: {
-    name: 'berth_upsert_tag_and_touch',
-    // The tag's upsert yields a row only when the tag was created or moved.
+  upsertTagsAndTouch: {
+    name: 'berth_upsert_tags_and_touch',
+    // The tags' upsert yields rows only for tags created or moved.
     text: `WITH upserted AS (
-        INSERT INTO tag (repository_id, name, manifest_id) VALUES ($1, $2, $3)
+        INSERT INTO tag (repository_id, name, manifest_id) SELECT $1, name, $3 FROM unnest($2::text[]) AS name
         ON CONFLICT (repository_id, name) DO UPDATE
           SET manifest_id = EXCLUDED.manifest_id, updated_at = now()
           WHERE tag.manifest_id <> EXCLUDED.manifest_id
         RETURNING manifest_id)
-      UPDATE repository SET updated_at = now()
-      WHERE id = $1 AND updated_at < now() - interval '1 second'
-        AND ($4::boolean OR EXISTS (SELECT 1 FROM upserted))`,
+      UPDATE repository SET updated_at = now(), first_push_at = coalesce(first_push_at, now())
+      WHERE id = $1
+        AND ((updated_at < now() - interval '1 second' AND ($4::boolean OR EXISTS (SELECT 1 FROM upserted)))
+          OR ($4::boolean AND first_push_at IS NULL))`,
   },
   deleteManifest: {
     name: 'berth_delete_manifest',
@@ -648,7 +766,44 @@ const SQL = {
   deleteTag: {
     name: 'berth_delete_tag',
     text: `DELETE FROM tag t USING repository r
-      WHERE r.id = t.repository_id AND r.name = $1 AND t.name = $2`,
+      WHERE r.id = t.repository_id AND r.name = $1 AND t.name = $2
+        AND ($3::text IS NULL OR t.manifest_id = (SELECT id FROM manifest WHERE repository_id = r.id AND digest = $3))`,
+  },
+  lockManifestByName: {
+    name: 'berth_lock_manifest_by_name',
+    // Locked so a concurrent delete of the manifest waits for the tag to be written.
+    text: `SELECT m.repository_id, m.id AS manifest_id
+      FROM repository r JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 AND m.digest = $2
+      FOR KEY SHARE OF m`,
+  },
+  lockTag: {
+    name: 'berth_lock_tag',
+    text: 'SELECT manifest_id FROM tag WHERE repository_id = $1 AND name = $2 FOR UPDATE',
+  },
+  insertTag: {
+    name: 'berth_insert_tag',
+    text: `INSERT INTO tag (repository_id, name, manifest_id) VALUES ($1, $2, $3)
+      ON CONFLICT (repository_id, name) DO NOTHING`,
+  },
+  moveTag: {
+    name: 'berth_move_tag',
+    text: 'UPDATE tag SET manifest_id = $3, updated_at = now() WHERE repository_id = $1 AND name = $2',
+  },
+  listManifestDigests: {
+    name: 'berth_list_manifest_digests',
+    // One row per manifest, or one row with a NULL digest for an empty repository, or none.
+    text: `SELECT m.digest FROM repository r LEFT JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 ORDER BY m.id`,
+  },
+  lockRepositoryForDelete: {
+    name: 'berth_lock_repository_for_delete',
+    text: `SELECT r.id, NOT EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id) AS empty
+      FROM repository r WHERE r.name = $1 FOR UPDATE`,
+  },
+  deleteRepository: {
+    name: 'berth_delete_repository',
+    text: 'DELETE FROM repository WHERE id = $1',
   },
   // One row per tag, or one row with a NULL name for a repository without tags, or no row at all
   // for an unknown repository.
@@ -658,7 +813,7 @@ const SQL = {
       LEFT JOIN LATERAL (
         SELECT name FROM tag WHERE repository_id = r.id ORDER BY name COLLATE "C" LIMIT $2
       ) t ON true
-      WHERE r.name = $1
+      WHERE r.name = $1 AND r.first_push_at IS NOT NULL
       ORDER BY t.name COLLATE "C"`,
   },
   listTagsAfter: {
@@ -668,16 +823,19 @@ const SQL = {
         SELECT name FROM tag WHERE repository_id = r.id AND name COLLATE "C" > $3
         ORDER BY name COLLATE "C" LIMIT $2
       ) t ON true
-      WHERE r.name = $1
+      WHERE r.name = $1 AND r.first_push_at IS NOT NULL
       ORDER BY t.name COLLATE "C"`,
   },
+  // A repository is listed once an artifact was pushed to it: uploads alone (or a push the quota
+  // refused) leave a row that stays out of listings.
   listRepositories: {
     name: 'berth_list_repositories',
-    text: 'SELECT name FROM repository ORDER BY name COLLATE "C" LIMIT $1',
+    text: `SELECT name FROM repository WHERE first_push_at IS NOT NULL ORDER BY name COLLATE "C" LIMIT $1`,
   },
   listRepositoriesAfter: {
     name: 'berth_list_repositories_after',
-    text: 'SELECT name FROM repository WHERE name COLLATE "C" > $2 ORDER BY name COLLATE "C" LIMIT $1',
+    text: `SELECT name FROM repository WHERE name COLLATE "C" > $2 AND first_push_at IS NOT NULL
+      ORDER BY name COLLATE "C" LIMIT $1`,
   },
   listReferrers: {
     name: 'berth_list_referrers',

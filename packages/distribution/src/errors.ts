@@ -4,8 +4,10 @@ export const ERROR_CODES = {
   BLOB_UPLOAD_INVALID: { status: 400, message: 'blob upload invalid' },
   BLOB_UPLOAD_UNKNOWN: { status: 404, message: 'blob upload unknown to registry' },
   DIGEST_INVALID: { status: 400, message: 'provided digest did not match uploaded content' },
+  // 400 as CNCF distribution answers it (the spec's table leaves the status open), which Docker
+  // clients read as "push the missing blobs first".
   MANIFEST_BLOB_UNKNOWN: {
-    status: 404,
+    status: 400,
     message: 'manifest references a manifest or blob unknown to registry',
   },
   MANIFEST_INVALID: { status: 400, message: 'manifest invalid' },
@@ -19,6 +21,8 @@ export const ERROR_CODES = {
   TOOMANYREQUESTS: { status: 429, message: 'too many requests' },
   // Not in the distribution-spec's table; CNCF distribution answers these for bad `n` and on faults.
   PAGINATION_NUMBER_INVALID: { status: 400, message: 'invalid number of results requested' },
+  // Berth's: a query parameter that cannot be a tag, name or media type (a NUL byte, invalid UTF-8).
+  PARAMETER_INVALID: { status: 400, message: 'invalid query parameter' },
   UNKNOWN: { status: 500, message: 'unknown error' },
 } as const;
 

@@ -1,11 +1,17 @@
 export * from './authorizer.js';
 export * from './blob-driver.js';
+export * from './blob.service.js';
+export * from './catalog.service.js';
+export * from './change-origin.js';
 export * from './config-attributes.js';
 export * from './digest.js';
 export * from './errors.js';
 export * from './event-sink.js';
 export * from './filesystem-blob-driver.js';
 export * from './manifest.js';
+export * from './manifest.service.js';
 export * from './metadata-store.js';
 export * from './registry-handler.js';
 export * from './repository-name.js';
+export * from './tag.service.js';
+export { UploadRangeError, UploadService, type ChunkHeaders } from './upload-service.js';

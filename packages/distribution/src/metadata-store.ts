@@ -1,3 +1,5 @@
+import type { RegistryEvent } from './event-sink.js';
+
 /**
  * Registry metadata: repositories, manifests, tags, references, which blobs each repository may
  * see, and upload sessions. The core implements it on PostgreSQL (`@berth/db`); it is the one
@@ -6,6 +8,15 @@
  * When the store and the BlobDriver disagree, the store wins for visibility (a blob the store does
  * not link to a repository is unknown there) and the driver wins for content (a linked blob whose
  * bytes are gone answers BLOB_UNKNOWN).
+ *
+ * Events: every operation that changes registry content takes the events that describe the change
+ * and records them durably in the same transaction as the change (an outbox), and only when the
+ * change happened; a store that cannot record them must fail the change. Nothing else reports
+ * changes, so subscribers (audit, webhooks, replication) never miss one and never hear of one
+ * that did not commit.
+ *
+ * Every implementation passes the shared contract suite (`describeMetadataStore` in
+ * `@berth/distribution/testing`).
  */
 export interface MetadataStore {
   /** The blob's size when `repository` may see `digest`, else null. */
@@ -14,8 +25,11 @@ export interface MetadataStore {
   /** Records a committed blob and makes it visible in `repository`, creating the repository if needed. */
   linkBlob(repository: string, blob: BlobRecord): Promise<void>;
 
-  /** Removes a blob from a repository's view. Resolves false when it was not visible there. */
-  unlinkBlob(repository: string, digest: string): Promise<boolean>;
+  /**
+   * Removes a blob from a repository's view, recording `events` with it. Resolves false (and
+   * records nothing) when it was not visible there.
+   */
+  unlinkBlob(repository: string, digest: string, events: RegistryEvent[]): Promise<boolean>;
 
   /** Records a new upload session. */
   createUpload(session: UploadSession): Promise<void>;
@@ -36,24 +50,67 @@ export interface MetadataStore {
   getManifest(repository: string, reference: ManifestReference): Promise<StoredManifest | null>;
 
   /**
-   * Records a manifest, its references and optionally a tag, in one transaction. Inside the
-   * transaction it checks that every referenced blob is visible in the repository and every
-   * referenced child manifest exists there; when any is missing nothing is written and the result
-   * lists them. A store may also refuse the commit by policy (a storage quota): then nothing is
-   * written and the result carries `denied`, a message for the client.
+   * Records a manifest, its references, the `tags` pointing at it (moved when they pointed
+   * elsewhere) and `events`, in one transaction. Inside the transaction it checks that every
+   * referenced blob is visible in the repository and every referenced child manifest exists there;
+   * when any is missing nothing is written and the result lists them. A store may also refuse the
+   * commit by policy (a storage quota): then nothing is written and the result carries `denied`, a
+   * message for the client.
    */
-  commitManifest(repository: string, manifest: NewManifest, tag?: string): Promise<CommitManifestResult>;
+  commitManifest(
+    repository: string,
+    manifest: NewManifest,
+    tags: string[],
+    events: RegistryEvent[],
+  ): Promise<CommitManifestResult>;
 
-  /** Deletes a manifest (and the tags pointing at it). Resolves false when it did not exist. */
-  deleteManifest(repository: string, digest: string): Promise<boolean>;
+  /**
+   * Points `tag` at the manifest `digest` of the repository, with `events`, in one transaction.
+   * `created`: the tag did not exist; `moved`: it pointed elsewhere and `replace` allowed moving it;
+   * `unchanged`: it pointed there already; `exists`: it points elsewhere and `replace` is false;
+   * `unknown`: no such manifest. Events are recorded only for `created` and `moved`.
+   */
+  tagManifest(
+    repository: string,
+    tag: string,
+    digest: string,
+    events: RegistryEvent[],
+    options: { replace: boolean },
+  ): Promise<'created' | 'moved' | 'unchanged' | 'exists' | 'unknown'>;
 
-  /** Deletes one tag, leaving the manifest. Resolves false when it did not exist. */
-  deleteTag(repository: string, tag: string): Promise<boolean>;
+  /**
+   * Deletes a manifest (and the tags pointing at it), with `events`. Resolves false (recording
+   * nothing) when it did not exist.
+   */
+  deleteManifest(repository: string, digest: string, events: RegistryEvent[]): Promise<boolean>;
 
-  /** Tags in lexical order after `last`, at most `limit`; null when the repository does not exist. */
+  /**
+   * Deletes one tag, leaving the manifest, with `events`; when `digest` is given, only if the tag
+   * points at that manifest. Resolves false (recording nothing) when there was no such tag.
+   */
+  deleteTag(repository: string, tag: string, events: RegistryEvent[], digest?: string): Promise<boolean>;
+
+  /** Digests of every manifest of the repository; null when the repository does not exist. */
+  listManifestDigests(repository: string): Promise<string[] | null>;
+
+  /**
+   * Deletes a repository that holds no manifest any more (its blob links go with it), with
+   * `events`. Resolves `deleted`, `not-empty` (a manifest arrived meanwhile: nothing changed) or
+   * `unknown`.
+   */
+  deleteRepository(repository: string, events: RegistryEvent[]): Promise<'deleted' | 'not-empty' | 'unknown'>;
+
+  /**
+   * Tags in lexical order after `last`, at most `limit`; null when the repository does not exist or
+   * no manifest was ever pushed to it.
+   */
   listTags(repository: string, page: PageRequest): Promise<string[] | null>;
 
-  /** Repository names in lexical order after `last`, at most `limit`. */
+  /**
+   * Names of repositories that a manifest was pushed to, in lexical order after `last`, at most
+   * `limit`. A repository whose uploads never became an artifact (a push refused by the quota) is
+   * not listed; one whose artifacts were all deleted still is, until it is deleted itself.
+   */
   listRepositories(page: PageRequest): Promise<string[]>;
 
   /** Manifests in `repository` whose `subject` is `digest`, optionally only of one artifact type. */

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
 import {
   AllowAllAuthorizer,
   type AccessRequest,
@@ -9,30 +9,34 @@ import {
 } from './authorizer.js';
 import type { BlobDriver } from './blob-driver.js';
 import { sendBlobFile } from './blob-sender.js';
-import { readConfigAttributes } from './config-attributes.js';
-import { parseDigest, requireDigest, digestOf } from './digest.js';
+import { BlobService } from './blob.service.js';
+import { CatalogService } from './catalog.service.js';
+import { originOfRequest, RegistryEventFactory, type ChangeOrigin } from './change-origin.js';
+import { parseDigest, requireDigest } from './digest.js';
 import { RegistryError } from './errors.js';
-import { NullEventSink, type EventSink, type RegistryEvent } from './event-sink.js';
+import { NullEventSink, type EventSink } from './event-sink.js';
 import {
   API_VERSION_HEADER,
   hasBody,
   isPrematureClose,
   parseByteRange,
-  parseContentRange,
   readLimitedBody,
   sendEmpty,
   sendError,
   sendJson,
 } from './http.js';
-import { MediaType, parseManifest } from './manifest.js';
-import type { ManifestReference, MetadataStore } from './metadata-store.js';
+import { MediaType } from './manifest.js';
+import { ManifestService } from './manifest.service.js';
+import type { MetadataStore } from './metadata-store.js';
 import { isValidRepositoryName, isValidTag, requireRepositoryName } from './repository-name.js';
-import { UploadService } from './upload-service.js';
+import { TagService } from './tag.service.js';
+import { UploadRangeError, UploadService } from './upload-service.js';
 
 export interface RegistryOptions {
   blobs: BlobDriver;
   metadata: MetadataStore;
   authorizer?: Authorizer;
+  /** Where pulls are reported (changes are recorded by the MetadataStore with the change). */
   events?: EventSink;
   /** Names this instance in events. */
   instanceId?: string;
@@ -46,6 +50,7 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 1000;
 const MAX_PAGE_SIZE = 10000;
+const BLOB_HEADERS_CACHE = 'max-age=31536000';
 
 const ROUTE_PATTERN =
   /^\/v2\/(.+)\/(?:(tags)\/list|(manifests)\/([^/]+)|(blobs)\/uploads\/([^/]*)|(blobs)\/([^/]+)|(referrers)\/([^/]+))$/;
@@ -59,48 +64,79 @@ type Route =
   | { kind: 'blob'; name: string; digest: string }
   | { kind: 'referrers'; name: string; digest: string };
 
-/** The OCI Distribution API (`/v2/`) over Node's raw request and response: bodies stream through. */
-export function createRegistryHandler(options: RegistryOptions): RegistryHandler {
-  const registry = new Registry(options);
+/** The engine's domain services, for callers other than `/v2/` (the core's API, a worker). */
+export interface RegistryServices {
+  /** Names this instance in the events of every service. */
+  events: RegistryEventFactory;
+  blobs: BlobService;
+  manifests: ManifestService;
+  tags: TagService;
+  catalog: CatalogService;
+  uploads: UploadService;
+}
+
+/** Builds the engine's services over one blob driver and metadata store. */
+export function createRegistryServices(options: {
+  blobs: BlobDriver;
+  metadata: MetadataStore;
+  instanceId?: string;
+}): RegistryServices {
+  const events = new RegistryEventFactory(options.instanceId);
+  return {
+    events,
+    blobs: new BlobService(options.blobs, options.metadata, events),
+    manifests: new ManifestService(options.blobs, options.metadata, events),
+    tags: new TagService(options.metadata, events),
+    catalog: new CatalogService(options.metadata, events),
+    uploads: new UploadService(options.blobs, options.metadata),
+  };
+}
+
+/**
+ * The OCI Distribution API (`/v2/`) over Node's raw request and response: routing, authorization
+ * and the protocol (headers, status codes, error bodies) around the engine's services. Bodies
+ * stream through.
+ */
+export function createRegistryHandler(
+  options: RegistryOptions,
+  services?: RegistryServices,
+): RegistryHandler {
+  const registry = new RegistryProtocol(options, services ?? createRegistryServices(options));
   return (req, res) => void registry.handle(req, res);
 }
 
-class Registry {
-  private readonly blobs: BlobDriver;
-  private readonly metadata: MetadataStore;
+class RegistryProtocol {
   private readonly authorizer: Authorizer;
-  private readonly events: EventSink;
-  private readonly uploads: UploadService;
-  private readonly instanceId: string;
+  private readonly pulls: EventSink;
   private readonly maxManifestBytes: number;
   private readonly logger: NonNullable<RegistryOptions['logger']>;
   /** Who the authorizer said each request is, for the events' `actor`. */
   private readonly subjects = new WeakMap<IncomingMessage, string>();
 
-  constructor(options: RegistryOptions) {
-    this.blobs = options.blobs;
-    this.metadata = options.metadata;
+  constructor(
+    options: RegistryOptions,
+    private readonly services: RegistryServices,
+  ) {
     this.authorizer = options.authorizer ?? new AllowAllAuthorizer();
-    this.events = options.events ?? new NullEventSink();
-    this.uploads = new UploadService(options.blobs, options.metadata);
-    this.instanceId = options.instanceId ?? randomUUID();
+    this.pulls = options.events ?? new NullEventSink();
     this.maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
     this.logger = options.logger ?? { error: (message, error) => console.error(message, error) };
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.setHeader(API_VERSION_HEADER, 'registry/2.0');
+    let route: Route | null = null;
     try {
       const rawUrl = req.url ?? '/';
       const queryStart = rawUrl.indexOf('?');
       const path = decodePath(queryStart === -1 ? rawUrl : rawUrl.slice(0, queryStart));
       const query = new URLSearchParams(queryStart === -1 ? '' : rawUrl.slice(queryStart + 1));
-      const route = matchRoute(path);
+      route = matchRoute(path);
       if (!route)
         throw new RegistryError('UNSUPPORTED', `no such endpoint: ${path}`, undefined, { status: 404 });
       await this.dispatch(req, res, route, query);
     } catch (error) {
-      this.fail(req, res, error);
+      this.fail(req, res, route, error);
     }
   }
 
@@ -142,7 +178,8 @@ class Registry {
             return this.getBlob(req, res, route.name, route.digest);
           case 'DELETE':
             await this.authorizeRepository(req, route.name, ['delete']);
-            return this.deleteBlob(req, res, route.name, route.digest);
+            await this.services.blobs.delete(route.name, route.digest, this.origin(req));
+            return sendEmpty(res, 202);
           default:
             throw notAllowed(method);
         }
@@ -152,25 +189,12 @@ class Registry {
           if (method !== 'POST') throw notAllowed(method);
           return this.startUpload(req, res, route.name, query);
         }
-        switch (method) {
-          case 'GET':
-            return this.uploadStatus(res, route.name, route.uploadId);
-          case 'PATCH':
-            return this.patchUpload(req, res, route.name, route.uploadId);
-          case 'PUT':
-            return this.completeUpload(req, res, route.name, route.uploadId, query);
-          case 'DELETE':
-            await this.uploads.exclusive(route.uploadId, () =>
-              this.uploads.cancel(route.name, route.uploadId),
-            );
-            return sendEmpty(res, 204);
-          default:
-            throw notAllowed(method);
-        }
-      case 'referrers':
+        return this.continueUpload(req, res, method, route.name, route.uploadId, query);
+      case 'referrers': {
         if (method !== 'GET') throw notAllowed(method);
         await this.authorizeRepository(req, route.name, ['pull']);
         return this.referrers(res, route.name, route.digest, query);
+      }
     }
   }
 
@@ -194,11 +218,15 @@ class Registry {
     });
   }
 
+  private origin(req: IncomingMessage): ChangeOrigin {
+    return originOfRequest(req, this.subjects.get(req) ?? null);
+  }
+
   // --- listings ------------------------------------------------------------------------------
 
   private async catalog(res: ServerResponse, query: URLSearchParams) {
     const { limit, last } = pageOf(query, 100);
-    const names = await this.metadata.listRepositories({ limit: limit + 1, ...(last ? { last } : {}) });
+    const names = await this.services.catalog.list({ limit: limit + 1, ...(last ? { last } : {}) });
     const page = names.slice(0, limit);
     const headers: Record<string, string> = {};
     if (names.length > limit && page.length > 0) {
@@ -209,8 +237,7 @@ class Registry {
 
   private async tagList(res: ServerResponse, name: string, query: URLSearchParams) {
     const { limit, last } = pageOf(query, DEFAULT_PAGE_SIZE);
-    const tags = await this.metadata.listTags(name, { limit: limit + 1, ...(last ? { last } : {}) });
-    if (tags === null) throw new RegistryError('NAME_UNKNOWN', `repository ${name} not known to registry`);
+    const tags = await this.services.tags.list(name, { limit: limit + 1, ...(last ? { last } : {}) });
     const page = tags.slice(0, limit);
     const headers: Record<string, string> = {};
     if (tags.length > limit && page.length > 0) {
@@ -220,9 +247,9 @@ class Registry {
   }
 
   private async referrers(res: ServerResponse, name: string, digest: string, query: URLSearchParams) {
-    requireDigest(digest);
     const artifactType = query.get('artifactType') ?? undefined;
-    const found = await this.metadata.listReferrers(name, digest, artifactType);
+    if (artifactType !== undefined) requireText(artifactType, 'artifactType');
+    const found = await this.services.manifests.referrers(name, digest, artifactType);
     const manifests = found.map((referrer) => ({
       mediaType: referrer.mediaType,
       digest: referrer.digest,
@@ -243,9 +270,7 @@ class Registry {
   // --- manifests -----------------------------------------------------------------------------
 
   private async getManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string) {
-    const ref = manifestReference(reference);
-    const manifest = ref ? await this.metadata.getManifest(name, ref) : null;
-    if (!manifest) throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${name}`);
+    const manifest = await this.services.manifests.get(name, reference);
     res.writeHead(200, {
       'Content-Type': manifest.mediaType,
       'Content-Length': manifest.size,
@@ -257,13 +282,15 @@ class Registry {
       return;
     }
     res.end(manifest.payload);
-    this.emit(req, 'pull', {
-      repository: name,
-      digest: manifest.digest,
-      mediaType: manifest.mediaType,
-      size: manifest.size,
-      ...('tag' in ref! ? { tag: ref.tag } : {}),
-    });
+    this.pulls.emit(
+      this.services.events.create(this.origin(req), 'pull', 'artifact', {
+        repository: name,
+        digest: manifest.digest,
+        mediaType: manifest.mediaType,
+        size: manifest.size,
+        ...(manifest.tag !== undefined ? { tag: manifest.tag } : {}),
+      }),
+    );
   }
 
   private async putManifest(
@@ -273,92 +300,46 @@ class Registry {
     reference: string,
     query: URLSearchParams,
   ) {
-    const referenceDigest = parseDigest(reference);
-    if (!referenceDigest && !isValidTag(reference)) {
+    const addressedDigest = parseDigest(reference) ? reference : undefined;
+    const tags = addressedDigest ? query.getAll('tag') : [reference, ...query.getAll('tag')];
+    // Names are checked before the body is read, so a bad tag costs no upload.
+    if (!addressedDigest && !isValidTag(reference)) {
       throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${reference.slice(0, 200)}`);
     }
-    const extraTags = query.getAll('tag');
-    for (const tag of extraTags) {
-      if (!isValidTag(tag)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${tag.slice(0, 200)}`);
-    }
     const payload = await readLimitedBody(req, this.maxManifestBytes, 'manifest');
-    const digest = digestOf(payload, referenceDigest?.algorithm ?? 'sha256');
-    if (referenceDigest && digest !== reference) {
-      throw new RegistryError('DIGEST_INVALID', `manifest digest ${digest} does not match ${reference}`);
-    }
-    const parsed = parseManifest(payload, req.headers['content-type']);
-    const tags = referenceDigest ? extraTags : [reference, ...extraTags];
-    const manifest = {
-      digest,
-      mediaType: parsed.mediaType,
-      artifactType: parsed.artifactType,
-      size: payload.length,
-      payload,
-      subjectDigest: parsed.subjectDigest,
-      annotations: parsed.annotations,
-      blobs: parsed.blobs,
-      manifests: parsed.manifests,
-      // Read before the commit so the attributes land in the same transaction as the manifest.
-      // The config's bytes are not yet known to be linked to this repository; the commit checks
-      // that and stores nothing when they are not, so nothing read here leaks.
-      extraAttrs: parsed.manifests.length === 0 ? await readConfigAttributes(this.blobs, payload) : null,
-    };
-    const result = await this.metadata.commitManifest(name, manifest, tags[0]);
-    if (!result.ok && 'denied' in result) {
-      throw new RegistryError('DENIED', result.denied, undefined, { status: 403 });
-    }
-    if (!result.ok) {
-      const missing = [...result.missingBlobs, ...result.missingManifests];
-      throw new RegistryError(
-        'MANIFEST_BLOB_UNKNOWN',
-        `manifest references ${missing.length === 1 ? 'a blob' : 'blobs'} unknown in ${name}: ${missing.join(', ')}`,
-        { missing },
-      );
-    }
-    for (const tag of tags.slice(1)) await this.metadata.commitManifest(name, manifest, tag);
+    const stored = await this.services.manifests.put(
+      name,
+      {
+        payload,
+        contentType: req.headers['content-type'],
+        ...(addressedDigest ? { digest: addressedDigest } : {}),
+        tags,
+      },
+      this.origin(req),
+    );
     const headers: Record<string, string> = {
-      Location: `/v2/${name}/manifests/${digest}`,
-      'Docker-Content-Digest': digest,
+      Location: `/v2/${name}/manifests/${stored.digest}`,
+      'Docker-Content-Digest': stored.digest,
     };
-    if (parsed.subjectDigest) headers['OCI-Subject'] = parsed.subjectDigest;
+    if (stored.subjectDigest) headers['OCI-Subject'] = stored.subjectDigest;
     sendEmpty(res, 201, headers);
-    for (const tag of tags.length ? tags : [undefined]) {
-      this.emit(req, 'push', {
-        repository: name,
-        digest,
-        mediaType: parsed.mediaType,
-        size: payload.length,
-        ...(tag ? { tag } : {}),
-      });
-    }
   }
 
   private async deleteManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string) {
-    const ref = manifestReference(reference);
-    if (!ref) throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${name}`);
-    const deleted =
-      'digest' in ref
-        ? await this.metadata.deleteManifest(name, ref.digest)
-        : await this.metadata.deleteTag(name, ref.tag);
-    if (!deleted) throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${name}`);
+    if (parseDigest(reference)) await this.services.manifests.delete(name, reference, this.origin(req));
+    else await this.services.tags.untag(name, reference, this.origin(req));
     sendEmpty(res, 202);
-    this.emit(req, 'delete', {
-      repository: name,
-      ...('digest' in ref ? { digest: ref.digest } : { tag: ref.tag }),
-    });
   }
 
   // --- blobs ---------------------------------------------------------------------------------
 
   private async getBlob(req: IncomingMessage, res: ServerResponse, name: string, digest: string) {
-    requireDigest(digest);
-    const blob = await this.metadata.getRepositoryBlob(name, digest);
-    if (!blob) throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${name}`);
+    const blob = await this.services.blobs.stat(name, digest);
     const common = {
       'Docker-Content-Digest': digest,
       'Accept-Ranges': 'bytes',
       ETag: `"${digest}"`,
-      'Cache-Control': 'max-age=31536000',
+      'Cache-Control': BLOB_HEADERS_CACHE,
     };
     if (req.method === 'HEAD') {
       res.writeHead(200, {
@@ -369,11 +350,6 @@ class Registry {
       res.end();
       return;
     }
-    const redirect = this.blobs.redirectUrl ? await this.blobs.redirectUrl(digest) : null;
-    if (redirect) {
-      sendEmpty(res, 307, { ...common, Location: redirect });
-      return;
-    }
     const range = parseByteRange(req.headers.range, blob.size);
     if (range === 'unsatisfiable') {
       throw new RegistryError('BLOB_UNKNOWN', 'requested range not satisfiable', undefined, {
@@ -381,10 +357,10 @@ class Registry {
         headers: { 'Content-Range': `bytes */${blob.size}` },
       });
     }
-    const file = this.blobs.open ? await this.blobs.open(digest) : null;
-    const stream = file ? null : await this.blobs.read(digest, range ?? undefined);
-    if (!file && !stream) {
-      throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} content is missing from storage`);
+    const content = await this.services.blobs.content(digest, range ?? undefined);
+    if (content.kind === 'redirect') {
+      sendEmpty(res, 307, { ...common, Location: content.url });
+      return;
     }
     try {
       if (range) {
@@ -401,26 +377,12 @@ class Registry {
           'Content-Length': blob.size,
         });
       }
-      if (file) await sendBlobFile(res, file, range?.start ?? 0, range?.end ?? blob.size - 1);
-      else await pipeline(stream!, res);
+      if (content.kind === 'file')
+        await sendBlobFile(res, content.file, range?.start ?? 0, range?.end ?? blob.size - 1);
+      else await pipeline(content.stream, res);
     } finally {
-      await file?.close();
+      if (content.kind === 'file') await content.file.close();
     }
-    this.emit(req, 'pull', {
-      repository: name,
-      digest,
-      size: blob.size,
-      mediaType: 'application/octet-stream',
-    });
-  }
-
-  private async deleteBlob(req: IncomingMessage, res: ServerResponse, name: string, digest: string) {
-    requireDigest(digest);
-    if (!(await this.metadata.unlinkBlob(name, digest))) {
-      throw new RegistryError('BLOB_UNKNOWN', `blob ${digest} not found in ${name}`);
-    }
-    sendEmpty(res, 202);
-    this.emit(req, 'delete', { repository: name, digest, mediaType: 'application/octet-stream' });
   }
 
   // --- uploads -------------------------------------------------------------------------------
@@ -432,20 +394,14 @@ class Registry {
 
     const digest = query.get('digest');
     if (digest !== null && hasBody(req)) {
-      const blob = await this.uploads.monolithic(name, requireDigest(digest), req);
+      const blob = await this.services.uploads.monolithic(name, requireDigest(digest), req);
       sendEmpty(res, 201, {
         Location: `/v2/${name}/blobs/${blob.digest}`,
         'Docker-Content-Digest': blob.digest,
       });
-      this.emit(req, 'push', {
-        repository: name,
-        digest: blob.digest,
-        size: blob.size,
-        mediaType: 'application/octet-stream',
-      });
       return;
     }
-    const session = await this.uploads.start(name);
+    const session = await this.services.uploads.start(name);
     sendEmpty(res, 202, uploadHeaders(name, session.id, 0));
   }
 
@@ -465,99 +421,64 @@ class Registry {
       actions: ['pull'],
     });
     if (!access.allowed) return false;
-    const blob = await this.metadata.getRepositoryBlob(from, digest);
+    const blob = await this.services.blobs.mount(name, from, digest);
     if (!blob) return false;
-    await this.metadata.linkBlob(name, { digest, size: blob.size });
     sendEmpty(res, 201, { Location: `/v2/${name}/blobs/${digest}`, 'Docker-Content-Digest': digest });
-    this.emit(req, 'mount', {
-      repository: name,
-      digest,
-      size: blob.size,
-      mediaType: 'application/octet-stream',
-    });
     return true;
   }
 
-  private async uploadStatus(res: ServerResponse, name: string, uploadId: string) {
-    const size = await this.uploads.size(name, uploadId);
-    sendEmpty(res, 204, uploadHeaders(name, uploadId, size));
-  }
-
-  private async patchUpload(req: IncomingMessage, res: ServerResponse, name: string, uploadId: string) {
-    const newSize = await this.uploads.exclusive(uploadId, async () => {
-      const size = await this.uploads.size(name, uploadId);
-      const range = this.checkChunkRange(req, name, uploadId, size);
-      let written: number;
-      try {
-        written = await this.uploads.appendChunk(uploadId, size, req);
-      } catch (error) {
-        this.uploads.forget(uploadId);
-        throw error;
-      }
-      if (range && written - size !== range.end - range.start + 1) {
-        await this.uploads.truncate(uploadId, size);
-        throw new RegistryError(
-          'SIZE_INVALID',
-          `chunk carried ${written - size} bytes, Content-Range announced ${range.end - range.start + 1}`,
-        );
-      }
-      return written;
-    });
-    sendEmpty(res, 202, uploadHeaders(name, uploadId, newSize));
-  }
-
-  private async completeUpload(
+  private async continueUpload(
     req: IncomingMessage,
     res: ServerResponse,
+    method: string,
     name: string,
     uploadId: string,
     query: URLSearchParams,
   ) {
-    const expected = requireDigest(query.get('digest'));
-    const blob = await this.uploads.exclusive(uploadId, async () => {
-      const size = await this.uploads.size(name, uploadId);
-      this.checkChunkRange(req, name, uploadId, size);
-      try {
-        return await this.uploads.complete(name, uploadId, size, expected, hasBody(req) ? req : null);
-      } catch (error) {
-        this.uploads.forget(uploadId);
-        throw error;
+    const chunk = {
+      contentRange: header(req, 'content-range'),
+      contentLength: header(req, 'content-length'),
+    };
+    switch (method) {
+      case 'GET':
+        return sendEmpty(
+          res,
+          204,
+          uploadHeaders(name, uploadId, await this.services.uploads.size(name, uploadId)),
+        );
+      case 'PATCH': {
+        const size = await this.services.uploads.patch(name, uploadId, req, chunk);
+        return sendEmpty(res, 202, uploadHeaders(name, uploadId, size));
       }
-    });
-    sendEmpty(res, 201, {
-      Location: `/v2/${name}/blobs/${blob.digest}`,
-      'Docker-Content-Digest': blob.digest,
-    });
-    this.emit(req, 'push', {
-      repository: name,
-      digest: blob.digest,
-      size: blob.size,
-      mediaType: 'application/octet-stream',
-    });
-  }
-
-  /** Checks a chunk's `Content-Range` against the upload's size: a gap or overlap answers 416. */
-  private checkChunkRange(req: IncomingMessage, name: string, uploadId: string, size: number) {
-    const range = parseContentRange(req.headers['content-range']);
-    if (range === null) return null;
-    if (range === 'invalid' || range.start !== size) {
-      throw new RegistryError(
-        'BLOB_UPLOAD_INVALID',
-        `Content-Range must start at the upload's current size ${size}`,
-        undefined,
-        { status: 416, headers: uploadHeaders(name, uploadId, size) },
-      );
+      case 'PUT': {
+        const body = hasBody(req) ? req : null;
+        const blob = await this.services.uploads.complete(name, uploadId, query.get('digest'), body, chunk);
+        return sendEmpty(res, 201, {
+          Location: `/v2/${name}/blobs/${blob.digest}`,
+          'Docker-Content-Digest': blob.digest,
+        });
+      }
+      case 'DELETE':
+        await this.services.uploads.cancel(name, uploadId);
+        return sendEmpty(res, 204);
+      default:
+        throw notAllowed(method);
     }
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) !== range.end - range.start + 1) {
-      throw new RegistryError('SIZE_INVALID', 'Content-Length does not match Content-Range');
-    }
-    return range;
   }
 
   // --- plumbing ------------------------------------------------------------------------------
 
-  private fail(req: IncomingMessage, res: ServerResponse, error: unknown) {
+  private fail(req: IncomingMessage, res: ServerResponse, route: Route | null, error: unknown) {
+    if (error instanceof UploadRangeError && route?.kind === 'upload') {
+      return sendError(
+        req,
+        res,
+        new RegistryError(error.code, error.message, undefined, {
+          status: error.status,
+          headers: uploadHeaders(route.name, route.uploadId, error.currentSize),
+        }),
+      );
+    }
     if (error instanceof RegistryError) return sendError(req, res, error);
     if (isPrematureClose(error) || req.destroyed) {
       res.destroy();
@@ -566,25 +487,6 @@ class Registry {
     const requestId = randomUUID();
     this.logger.error(`registry request ${requestId} ${req.method} ${req.url} failed`, error);
     sendError(req, res, new RegistryError('UNKNOWN', `internal error (request ${requestId})`));
-  }
-
-  private emit(req: IncomingMessage, action: RegistryEvent['action'], target: RegistryEvent['target']) {
-    const addr = req.socket.remoteAddress ?? '';
-    this.events.emit({
-      id: randomUUID(),
-      timestamp: new Date().toISOString(),
-      action,
-      target,
-      request: {
-        id: (req.headers['x-request-id'] as string | undefined) ?? randomUUID(),
-        addr,
-        host: req.headers.host ?? '',
-        method: req.method ?? '',
-        useragent: req.headers['user-agent'] ?? '',
-      },
-      actor: this.subjects.has(req) ? { name: this.subjects.get(req)! } : {},
-      source: { addr: req.socket.localAddress ?? '', instanceID: this.instanceId },
-    });
   }
 }
 
@@ -602,28 +504,49 @@ function matchRoute(path: string): Route | null {
 }
 
 function decodePath(path: string): string {
+  let decoded: string;
   try {
-    return decodeURIComponent(path);
+    decoded = decodeURIComponent(path);
   } catch {
     throw new RegistryError('NAME_INVALID', 'malformed percent-encoding in path');
   }
+  return decoded;
 }
 
-function manifestReference(reference: string): ManifestReference | null {
-  if (parseDigest(reference)) return { digest: reference };
-  if (isValidTag(reference)) return { tag: reference };
-  return null;
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * Query values are text a client chose. Tags, repository names and media types are printable ASCII,
+ * so anything else (NUL and control characters, bytes that were not UTF-8, which URLSearchParams
+ * turns into U+FFFD) and absurd lengths are refused here, before they reach the store.
+ */
+function requireText(value: string, name: string, maxLength = 512): string {
+  if (value.length > maxLength || !/^[\x20-\x7e]*$/.test(value)) {
+    throw new RegistryError(
+      'PARAMETER_INVALID',
+      `${name} must be printable ASCII of at most ${maxLength} characters`,
+    );
+  }
+  return value;
 }
 
 function pageOf(query: URLSearchParams, defaultSize: number): { limit: number; last: string | undefined } {
   const n = query.get('n');
   let limit = defaultSize;
   if (n !== null) {
-    if (!/^\d+$/.test(n))
-      throw new RegistryError('PAGINATION_NUMBER_INVALID', `n must be a non-negative integer: ${n}`);
+    if (!/^\d{1,9}$/.test(n)) {
+      throw new RegistryError(
+        'PAGINATION_NUMBER_INVALID',
+        `n must be a non-negative integer: ${n.slice(0, 32)}`,
+      );
+    }
     limit = Math.min(Number(n), MAX_PAGE_SIZE);
   }
-  return { limit, last: query.get('last') ?? undefined };
+  const last = query.get('last');
+  return { limit, last: last === null ? undefined : requireText(last, 'last') };
 }
 
 function nextLink(path: string, limit: number, last: string): string {

@@ -3,7 +3,9 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { BlobDriver } from './blob-driver.js';
 import type { DigestAlgorithm, ParsedDigest } from './digest.js';
+import { requireDigest } from './digest.js';
 import { RegistryError } from './errors.js';
+import { parseContentRange } from './http.js';
 import { sharedHashWorkerPool, type HashWorkerPool, type RunningHash } from './hash-worker-pool.js';
 import type { BlobRecord, MetadataStore, UploadSession } from './metadata-store.js';
 
@@ -18,8 +20,27 @@ interface HashState {
   offset: number;
 }
 
-export interface ChunkResult {
-  size: number;
+/** What a chunk request says of its bytes: `Content-Range` and `Content-Length` as sent. */
+export interface ChunkHeaders {
+  contentRange: string | undefined;
+  contentLength: string | undefined;
+}
+
+/**
+ * A chunk that does not continue the upload where it stands (a gap or an overlap): answered 416
+ * with the upload's current size, so the client can resume from there.
+ */
+export class UploadRangeError extends RegistryError {
+  constructor(readonly currentSize: number) {
+    super(
+      'BLOB_UPLOAD_INVALID',
+      `Content-Range must start at the upload's current size ${currentSize}`,
+      undefined,
+      {
+        status: 416,
+      },
+    );
+  }
 }
 
 /**
@@ -63,14 +84,61 @@ export class UploadService {
     return size;
   }
 
-  /** Appends a chunk at `offset` (the caller has checked it is the current size). */
-  async appendChunk(uploadId: string, offset: number, body: Readable): Promise<number> {
+  /**
+   * Appends one chunk (`PATCH`): checks its `Content-Range` against the upload's size, streams it
+   * to storage through the running hash, and when it carried other than the bytes it announced,
+   * cuts them off again (SIZE_INVALID). Resolves to the upload's new size.
+   */
+  patch(repository: string, uploadId: string, body: Readable, headers: ChunkHeaders): Promise<number> {
+    return this.exclusive(uploadId, async () => {
+      const size = await this.size(repository, uploadId);
+      const range = checkChunkRange(headers, size);
+      const written = await this.appendChunk(uploadId, size, body);
+      if (range && written - size !== range.end - range.start + 1) {
+        await this.truncate(uploadId, size);
+        throw new RegistryError(
+          'SIZE_INVALID',
+          `chunk carried ${written - size} bytes, Content-Range announced ${range.end - range.start + 1}`,
+        );
+      }
+      return written;
+    });
+  }
+
+  /**
+   * Completes an upload (`PUT ?digest=`), with a last chunk when `body` is given: verifies the
+   * digest and commits the blob. On a digest mismatch the upload is discarded entirely and
+   * DIGEST_INVALID answered.
+   */
+  complete(
+    repository: string,
+    uploadId: string,
+    digest: string | null,
+    body: Readable | null,
+    headers: ChunkHeaders,
+  ): Promise<BlobRecord> {
+    const expected = requireDigest(digest);
+    return this.exclusive(uploadId, async () => {
+      const size = await this.size(repository, uploadId);
+      checkChunkRange(headers, size);
+      try {
+        return await this.commit(repository, uploadId, size, expected, body);
+      } catch (error) {
+        this.forget(uploadId);
+        throw error;
+      }
+    });
+  }
+
+  /** Appends a chunk at `offset`, the upload's current size. */
+  private async appendChunk(uploadId: string, offset: number, body: Readable): Promise<number> {
     const state = this.takeHash(uploadId, offset, 'sha256');
     let size: number;
     try {
       size = await this.blobs.append(uploadId, offset, state ? tap(body, state.hash) : body);
     } catch (error) {
       state?.hash.dispose();
+      this.forget(uploadId);
       throw error;
     }
     if (state) this.remember(uploadId, { ...state, offset: size });
@@ -78,16 +146,12 @@ export class UploadService {
   }
 
   /** Drops bytes past `offset`, undoing a chunk that turned out invalid. */
-  async truncate(uploadId: string, offset: number): Promise<void> {
+  private async truncate(uploadId: string, offset: number): Promise<void> {
     this.forget(uploadId);
     await this.blobs.append(uploadId, offset, Readable.from([]));
   }
 
-  /**
-   * Appends the final body (if any), verifies the digest and commits the blob. On a digest
-   * mismatch the upload is discarded entirely and DIGEST_INVALID answered.
-   */
-  async complete(
+  private async commit(
     repository: string,
     uploadId: string,
     offset: number,
@@ -146,9 +210,12 @@ export class UploadService {
     }
   }
 
-  async cancel(repository: string, uploadId: string): Promise<void> {
-    await this.size(repository, uploadId);
-    await this.discard(repository, uploadId);
+  /** Discards an upload (`DELETE`); BLOB_UPLOAD_UNKNOWN when there is none. */
+  cancel(repository: string, uploadId: string): Promise<void> {
+    return this.exclusive(uploadId, async () => {
+      await this.size(repository, uploadId);
+      await this.discard(repository, uploadId);
+    });
   }
 
   /**
@@ -157,7 +224,7 @@ export class UploadService {
    * result (its Content-Range no longer fits, or the session is gone). Instances sharing storage
    * rely on clients not racing themselves across instances.
    */
-  async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
+  private async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(uploadId) ?? Promise.resolve();
     let release!: () => void;
     const current = new Promise<void>((resolve) => (release = resolve));
@@ -173,7 +240,7 @@ export class UploadService {
   }
 
   /** Forgets the in-memory hash of an upload whose request failed midway. */
-  forget(uploadId: string): void {
+  private forget(uploadId: string): void {
     this.hashes.get(uploadId)?.hash.dispose();
     this.hashes.delete(uploadId);
   }
@@ -230,6 +297,17 @@ export class UploadService {
     }
     this.hashes.set(uploadId, state);
   }
+}
+
+/** Checks a chunk's `Content-Range` against the upload's size: a gap or overlap answers 416. */
+function checkChunkRange(headers: ChunkHeaders, size: number): { start: number; end: number } | null {
+  const range = parseContentRange(headers.contentRange);
+  if (range === null) return null;
+  if (range === 'invalid' || range.start !== size) throw new UploadRangeError(size);
+  if (headers.contentLength !== undefined && Number(headers.contentLength) !== range.end - range.start + 1) {
+    throw new RegistryError('SIZE_INVALID', 'Content-Length does not match Content-Range');
+  }
+  return range;
 }
 
 /**

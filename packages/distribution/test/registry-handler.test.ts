@@ -47,6 +47,7 @@ describe(createRegistryHandler.name, () => {
   let base: string;
   let dir: string;
   const events = new RecordingEventSink();
+  const metadata = new MemoryMetadataStore();
   const authorizer = new TestAuthorizer();
   const headers = { 'x-user': 'tester' };
 
@@ -54,7 +55,7 @@ describe(createRegistryHandler.name, () => {
     dir = await mkdtemp(join(tmpdir(), 'berth-handler-'));
     const handler = createRegistryHandler({
       blobs: new FilesystemBlobDriver(dir),
-      metadata: new MemoryMetadataStore(),
+      metadata,
       authorizer,
       events,
       instanceId: 'test-instance',
@@ -123,15 +124,20 @@ describe(createRegistryHandler.name, () => {
     expect(tags.status).toBe(404);
   });
 
-  it('emits push, pull and delete events shaped like distribution notifications', async () => {
+  it('records push and delete events with the change and reports pulls, shaped like distribution notifications', async () => {
     const { digest, size } = await pushImage('team/events', 'v1');
-    const pushed = events.events.find((event) => event.action === 'push' && event.target.tag === 'v1');
+    const pushed = metadata.recordedEvents.find(
+      (event) => event.action === 'push' && event.target.tag === 'v1',
+    );
     expect(pushed).toMatchObject({
       action: 'push',
       target: { repository: 'team/events', digest, size, mediaType: MediaType.OciManifest, tag: 'v1' },
       request: { method: 'PUT', addr: '127.0.0.1' },
       source: { instanceID: 'test-instance' },
+      scope: 'artifact',
     });
+    // Changes are recorded by the store in their transaction, never through the sink.
+    expect(events.events.some((event) => event.action === 'push')).toBe(false);
     expect(pushed?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(Date.parse(pushed!.timestamp)).not.toBeNaN();
 
@@ -145,8 +151,9 @@ describe(createRegistryHandler.name, () => {
 
     const removed = await fetch(`${base}/v2/team/events/manifests/v1`, { method: 'DELETE', headers });
     expect(removed.status).toBe(202);
-    expect(events.events.at(-1)).toMatchObject({
+    expect(metadata.recordedEvents.at(-1)).toMatchObject({
       action: 'delete',
+      scope: 'tag',
       target: { repository: 'team/events', tag: 'v1' },
     });
     // Deleting the tag leaves the manifest reachable by digest.
@@ -168,7 +175,8 @@ describe(createRegistryHandler.name, () => {
       repository: 'team/source',
       actions: ['pull'],
     });
-    expect(events.events.at(-1)).toMatchObject({ action: 'mount', target: { repository: 'team/target' } });
+    const mounted = await fetch(`${base}/v2/team/target/blobs/${sha256(layer)}`, { method: 'HEAD', headers });
+    expect(mounted.status).toBe(200);
   });
 
   it('resumes a chunked upload whose chunk broke off midway, and still verifies the digest', async () => {
@@ -263,5 +271,93 @@ describe(createRegistryHandler.name, () => {
     expect(ranged.status).toBe(206);
     expect(ranged.headers.get('content-range')).toBe(`bytes 1000-1500000/${data.length}`);
     expect(Buffer.from(await ranged.arrayBuffer()).equals(data.subarray(1000, 1500001))).toBe(true);
+  });
+
+  it("commits extra ?tag= values in the manifest's transaction, and stores nothing when one is bad", async () => {
+    const { digest } = await pushImage('team/tags', 'base');
+    const manifest = await fetch(`${base}/v2/team/tags/manifests/${digest}`, { headers });
+    const payload = Buffer.from(await manifest.arrayBuffer());
+    const put = (query: string) =>
+      fetch(`${base}/v2/team/tags/manifests/base?${query}`, {
+        method: 'PUT',
+        body: payload,
+        headers: { ...headers, 'Content-Type': MediaType.OciManifest },
+      });
+    const bad = await put('tag=one&tag=..bad');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { code: string }[] }).errors[0]?.code).toBe('MANIFEST_INVALID');
+    const tagsAfterBad = await fetch(`${base}/v2/team/tags/tags/list`, { headers });
+    expect(((await tagsAfterBad.json()) as { tags: string[] }).tags).toEqual(['base']);
+
+    expect((await put('tag=one&tag=two')).status).toBe(201);
+    const tags = await fetch(`${base}/v2/team/tags/tags/list`, { headers });
+    expect(((await tags.json()) as { tags: string[] }).tags).toEqual(['base', 'one', 'two']);
+    const pushes = metadata.recordedEvents.filter(
+      (event) => event.target.repository === 'team/tags' && event.action === 'push',
+    );
+    expect(pushes.map((event) => event.target.tag)).toEqual(['base', 'base', 'one', 'two']);
+  });
+
+  it('answers 400 MANIFEST_BLOB_UNKNOWN for a manifest whose blobs were never pushed', async () => {
+    const missing = sha256(Buffer.from('never pushed'));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MediaType.OciManifest,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: missing, size: 12 },
+        layers: [],
+      }),
+    );
+    const res = await fetch(`${base}/v2/team/missing/manifests/v1`, {
+      method: 'PUT',
+      body: manifest,
+      headers: { ...headers, 'Content-Type': MediaType.OciManifest },
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { code: string; detail: { missing: string[] } }[] };
+    expect(body.errors[0]).toMatchObject({ code: 'MANIFEST_BLOB_UNKNOWN', detail: { missing: [missing] } });
+  });
+
+  it('refuses NUL, invalid UTF-8 and absurd values in listing parameters with 400, not a fault', async () => {
+    await pushImage('team/params', 'v1');
+    for (const query of [
+      'last=%00',
+      'last=%C3%28',
+      'last=%FF',
+      `last=${'a'.repeat(10_000)}`,
+      'n=99999999999999999999',
+      'n=-1',
+    ]) {
+      for (const path of ['/v2/team/params/tags/list', '/v2/_catalog']) {
+        const res = await fetch(`${base}${path}?${query}`, { headers });
+        expect(res.status, `${path}?${query.slice(0, 40)}`).toBe(400);
+        const code = ((await res.json()) as { errors: { code: string }[] }).errors[0]?.code;
+        expect(['PARAMETER_INVALID', 'PAGINATION_NUMBER_INVALID']).toContain(code);
+      }
+    }
+    const referrers = await fetch(
+      `${base}/v2/team/params/referrers/${sha256(Buffer.from('x'))}?artifactType=%00`,
+      {
+        headers,
+      },
+    );
+    expect(referrers.status).toBe(400);
+  });
+
+  it('lists a repository once a manifest is in it, not when only blobs were uploaded', async () => {
+    const blob = Buffer.from('orphan layer');
+    const uploaded = await fetch(`${base}/v2/team/orphan/blobs/uploads/?digest=${sha256(blob)}`, {
+      method: 'POST',
+      body: blob,
+      headers,
+    });
+    expect(uploaded.status).toBe(201);
+    const catalog = async () =>
+      ((await (await fetch(`${base}/v2/_catalog?n=1000`, { headers })).json()) as { repositories: string[] })
+        .repositories;
+    expect(await catalog()).not.toContain('team/orphan');
+    expect((await fetch(`${base}/v2/team/orphan/tags/list`, { headers })).status).toBe(404);
+    await pushImage('team/orphan', 'v1');
+    expect(await catalog()).toContain('team/orphan');
   });
 });

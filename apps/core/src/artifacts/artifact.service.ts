@@ -1,22 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  readConfigAttributes,
   readConfigDocument,
   type BlobDriver,
-  type CommitManifestResult,
-  type MetadataStore,
-  type NewManifest,
+  type ChangeOrigin,
+  type RegistryServices,
 } from '@berth/distribution';
-import { AuditService } from '../audit/audit.service.js';
-import { principalName, type Principal } from '../auth/principal.js';
-import { HarborError } from '../common/harbor-error.js';
-import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
-import { ProjectLookupService } from '../rbac/project-lookup.service.js';
-import { Action, ProjectResource } from '../rbac/rbac-policy.js';
-import { BLOB_DRIVER, METADATA_STORE } from '../registry/registry.constants.js';
 import {
   ARTIFACT_SORT_FIELDS,
-  ArtifactCatalog,
+  ArtifactRepository,
   type AccessoryRow,
   type ArtifactFilter,
   type ArtifactScope,
@@ -24,7 +15,13 @@ import {
   type LabelRow,
   type RepositoryRow,
   type TagRow,
-} from './artifact-catalog.js';
+} from '@berth/db';
+import type { Principal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import { ProjectLookupService } from '../rbac/project-lookup.service.js';
+import { Action, ProjectResource } from '../rbac/rbac-policy.js';
+import { BLOB_DRIVER, REGISTRY_SERVICES } from '../registry/registry.constants.js';
 import { AccessoryType, accessoryType, cosignSignatureTag, isIndexMediaType } from './artifact-type.js';
 import type {
   AccessoryDto,
@@ -61,16 +58,14 @@ import {
   repositoryPath,
   type ArtifactReference,
 } from './repository-path.js';
-import { RepositoryService, type RequestContext } from './repository.service.js';
+import { apiOrigin, throughEngine, type RequestContext } from './registry-bridge.js';
+import { RepositoryService } from './repository.service.js';
 
 /** Harbor's "never": Go's zero time, which its API answers for an artifact never pulled. */
 const NEVER = '0001-01-01T00:00:00.000Z';
 
 /** Accessories of accessories, children of children: deeper than this is refused as malformed. */
 const MAX_DEPTH = 8;
-
-/** Old artifacts whose config attributes are read while a page is built, at once. */
-const FILL_CONCURRENCY = 8;
 
 const CHART_CONTENT_TYPE = 'application/vnd.cncf.helm.chart.content.v1.tar+gzip';
 
@@ -102,20 +97,20 @@ interface ParsedManifest {
 }
 
 /**
- * Artifacts, their tags, labels and accessories. Reads go to the catalog (SQL); every change of
- * registry content (deleting, tagging, copying) goes through the engine's MetadataStore, the one
- * place that keeps references and quotas right.
+ * Artifacts, their tags, labels and accessories. Reads go to the artifact repository (SQL); every
+ * change of registry content (deleting, tagging, copying) goes through the engine's services, as
+ * `/v2/` does: the one place that keeps references and quotas right and records each change's
+ * event (which the audit log, webhooks and replication hear of).
  */
 @Injectable()
 export class ArtifactService {
   constructor(
-    @Inject(ArtifactCatalog) private readonly catalog: ArtifactCatalog,
+    @Inject(ArtifactRepository) private readonly catalog: ArtifactRepository,
     @Inject(RepositoryService) private readonly repositories: RepositoryService,
-    @Inject(METADATA_STORE) private readonly store: MetadataStore,
+    @Inject(REGISTRY_SERVICES) private readonly registry: RegistryServices,
     @Inject(BLOB_DRIVER) private readonly blobs: BlobDriver,
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
-    @Inject(AuditService) private readonly audit: AuditService,
     @Inject(RepositoryVisibilityService) private readonly visibility: RepositoryVisibilityService,
   ) {}
 
@@ -295,8 +290,7 @@ export class ArtifactService {
         `artifact ${artifact.digest} is referenced by index ${parents[0]}; delete the index instead`,
       );
     }
-    await this.deleteDeep(repository, artifact, 0);
-    await this.record(context, project, 'delete', 'artifact', describeReference(repository.name, ref));
+    await this.deleteDeep(apiOrigin(context), repository, artifact, 0, 'tag' in ref ? ref.tag : undefined);
   }
 
   /** `POST …/artifacts?from=`: copies an artifact (children, tags and accessories too) into this repository. */
@@ -323,22 +317,14 @@ export class ArtifactService {
     if (!artifact)
       throw HarborError.notFound(`artifact ${describeReference(sourceName, source.reference)} not found`);
 
-    await this.copyDeep(sourceRepository, artifact, target.fullName, 0);
-    if (artifact.tags.length > 0) {
-      const manifest = await this.newManifest(artifact);
-      for (const tag of artifact.tags) {
-        ensureCommitted(
-          await this.store.commitManifest(target.fullName, manifest, tag.name),
-          target.fullName,
-        );
-      }
-    }
-    await this.record(
-      context,
-      project,
-      'create',
-      'artifact',
-      `${target.fullName}@${artifact.digest} (copied from ${describeReference(sourceName, source.reference)})`,
+    await throughEngine(() =>
+      this.registry.manifests.copy(
+        sourceName,
+        artifact.digest,
+        target.fullName,
+        artifact.tags.map((tag) => tag.name),
+        apiOrigin(context),
+      ),
     );
     return artifactLocation(project.name, target.path, artifact.digest);
   }
@@ -352,12 +338,13 @@ export class ArtifactService {
     body: TCreateTagRequest,
   ): Promise<void> {
     const { repository, artifact } = await this.require(project, rawName, reference);
-    if ((await this.catalog.tagTarget(repository.id, body.name)) !== null) {
+    const result = await throughEngine(() =>
+      this.registry.tags.tag(repository.name, body.name, artifact.digest, apiOrigin(context), {
+        replace: false,
+      }),
+    );
+    if (result !== 'created')
       throw HarborError.conflict(`tag ${body.name} already exists in ${repository.name}`);
-    }
-    const manifest = await this.newManifest(artifact);
-    ensureCommitted(await this.store.commitManifest(repository.name, manifest, body.name), repository.name);
-    await this.record(context, project, 'create', 'tag', `${repository.name}:${body.name}`);
   }
 
   async deleteTag(
@@ -372,10 +359,9 @@ export class ArtifactService {
     if (target === null || target !== artifact.id) {
       throw HarborError.notFound(`tag ${tagName.slice(0, 128)} not found on ${artifact.digest}`);
     }
-    if (!(await this.store.deleteTag(repository.name, tagName))) {
-      throw HarborError.notFound(`tag ${tagName.slice(0, 128)} not found on ${artifact.digest}`);
-    }
-    await this.record(context, project, 'delete', 'tag', `${repository.name}:${tagName}`);
+    await throughEngine(() =>
+      this.registry.tags.untag(repository.name, tagName, apiOrigin(context), artifact.digest),
+    );
   }
 
   /** Attaches a global label or a label of this project. */
@@ -424,15 +410,24 @@ export class ArtifactService {
     return { repository, artifact, ref };
   }
 
-  private async deleteDeep(repository: RepositoryRow, artifact: ArtifactRow, depth: number): Promise<void> {
+  /** Deletes the artifact's accessories, the artifact, then its children nothing else holds. */
+  private async deleteDeep(
+    origin: ChangeOrigin,
+    repository: RepositoryRow,
+    artifact: ArtifactRow,
+    depth: number,
+    addressedTag?: string,
+  ): Promise<void> {
     if (depth > MAX_DEPTH)
       throw HarborError.precondition(`artifact ${artifact.digest} nests too deeply to delete`);
     for (const accessory of (await this.accessories(repository.id, [artifact.digest])).get(artifact.digest) ??
       []) {
       const row = await this.catalog.findArtifact(repository.id, { digest: accessory.digest });
-      if (row) await this.deleteDeep(repository, row, depth + 1);
+      if (row) await this.deleteDeep(origin, repository, row, depth + 1);
     }
-    await this.store.deleteManifest(repository.name, artifact.digest);
+    await throughEngine(() =>
+      this.registry.manifests.delete(repository.name, artifact.digest, origin, addressedTag),
+    );
     if (!isIndexMediaType(artifact.mediaType)) return;
     for (const child of parseManifest(artifact.payload).manifests ?? []) {
       if (typeof child.digest !== 'string') continue;
@@ -441,54 +436,8 @@ export class ArtifactService {
       // A child another index still lists, or that carries a tag, stays.
       if ((await this.catalog.parentDigests(repository.id, child.digest)).length > 0) continue;
       if (row.tags.length > 0) continue;
-      await this.deleteDeep(repository, row, depth + 1);
+      await this.deleteDeep(origin, repository, row, depth + 1);
     }
-  }
-
-  private async copyDeep(
-    source: RepositoryRow,
-    artifact: ArtifactRow,
-    targetName: string,
-    depth: number,
-  ): Promise<void> {
-    if (depth > MAX_DEPTH)
-      throw HarborError.precondition(`artifact ${artifact.digest} nests too deeply to copy`);
-    const manifest = await this.newManifest(artifact);
-    for (const child of manifest.manifests) {
-      const row = await this.catalog.findArtifact(source.id, { digest: child.digest });
-      if (!row)
-        throw HarborError.precondition(
-          `child ${child.digest} of ${artifact.digest} is missing in ${source.name}`,
-        );
-      await this.copyDeep(source, row, targetName, depth + 1);
-    }
-    for (const blob of manifest.blobs) await this.store.linkBlob(targetName, blob);
-    ensureCommitted(await this.store.commitManifest(targetName, manifest), targetName);
-    for (const accessory of (await this.accessories(source.id, [artifact.digest])).get(artifact.digest) ??
-      []) {
-      if (accessory.byTag) continue;
-      const row = await this.catalog.findArtifact(source.id, { digest: accessory.digest });
-      if (row) await this.copyDeep(source, row, targetName, depth + 1);
-    }
-  }
-
-  /** The stored manifest as the store's commit takes it. */
-  private async newManifest(artifact: ArtifactRow): Promise<NewManifest> {
-    const references = await this.catalog.manifestReferences(artifact.id);
-    return {
-      digest: artifact.digest,
-      mediaType: artifact.mediaType,
-      artifactType: artifact.artifactType,
-      size: artifact.manifestSize,
-      payload: artifact.payload,
-      subjectDigest: artifact.subjectDigest,
-      annotations: artifact.annotations,
-      extraAttrs: artifact.extraAttrs,
-      blobs: references.filter((ref) => ref.kind === 'blob').map(({ digest, size }) => ({ digest, size })),
-      manifests: references
-        .filter((ref) => ref.kind === 'manifest')
-        .map(({ digest, size }) => ({ digest, size })),
-    };
   }
 
   private accessories(repositoryId: bigint, digests: string[]): Promise<Map<string, AccessoryRow[]>> {
@@ -502,8 +451,8 @@ export class ArtifactService {
 
   /**
    * Builds Harbor's Artifact for each row, with one batched query per relation asked for (per
-   * repository for accessories). Rows pushed before config attributes were captured get them
-   * now, once.
+   * repository for accessories). No storage is read: attributes of artifacts pushed before they
+   * were captured are filled by the backfill at start (`ExtraAttrsBackfillService`).
    */
   private async toDtos(
     project: ProjectRef,
@@ -519,7 +468,6 @@ export class ArtifactService {
       options.withAccessory
         ? this.accessoriesByRepository(rows)
         : Promise.resolve(new Map<string, AccessoryRow[]>()),
-      this.fillExtraAttrs(rows),
     ]);
 
     return rows.map((row) => {
@@ -580,24 +528,6 @@ export class ArtifactService {
     return result;
   }
 
-  /**
-   * Reads the config attributes of rows stored before they were captured at push time, and
-   * stores them so it happens once per artifact. A config that cannot be read now stays unread.
-   */
-  private async fillExtraAttrs(rows: ArtifactRow[]): Promise<void> {
-    const missing = rows.filter((row) => row.extraAttrs === null && additionsOf(row).length > 0);
-    for (let start = 0; start < missing.length; start += FILL_CONCURRENCY) {
-      await Promise.all(
-        missing.slice(start, start + FILL_CONCURRENCY).map(async (row) => {
-          const attrs = await readConfigAttributes(this.blobs, row.payload);
-          if (attrs === null) return;
-          row.extraAttrs = attrs;
-          await this.catalog.fillExtraAttrs(row.id, attrs);
-        }),
-      );
-    }
-  }
-
   /** The config JSON, or null when it is missing, too large, altered or not JSON. */
   private async readConfig(manifest: ParsedManifest): Promise<Record<string, unknown> | null> {
     const digest = manifest.config?.digest;
@@ -621,23 +551,6 @@ export class ArtifactService {
       // Not gzip or not tar: a chart that cannot be opened has no such files.
       return null;
     }
-  }
-
-  private record(
-    context: RequestContext,
-    project: ProjectRef,
-    operation: string,
-    resourceType: string,
-    resource: string,
-  ): Promise<void> {
-    return this.audit.record({
-      projectId: project.id,
-      operation,
-      resourceType,
-      resource,
-      username: principalName(context.principal),
-      clientIp: context.clientIp,
-    });
   }
 }
 
@@ -754,15 +667,6 @@ function additionLinks(
 
 function accessoryKey(repositoryId: bigint, digest: string): string {
   return `${repositoryId}@${digest}`;
-}
-
-function ensureCommitted(result: CommitManifestResult, repository: string): void {
-  if (result.ok) return;
-  const denied = (result as { denied?: unknown }).denied;
-  if (typeof denied === 'string') throw new HarborError('DENIED', denied);
-  const missing = result as { missingBlobs?: string[]; missingManifests?: string[] };
-  const digests = [...(missing.missingBlobs ?? []), ...(missing.missingManifests ?? [])];
-  throw HarborError.precondition(`content missing in ${repository}: ${digests.join(', ')}`);
 }
 
 function parseManifest(payload: Buffer): ParsedManifest {

@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
-import { ArtifactCatalog } from './artifact-catalog.js';
 import { ArtifactController } from './artifact.controller.js';
 import { ArtifactService } from './artifact.service.js';
+import { ExtraAttrsBackfillService } from './extra-attrs-backfill.service.js';
 import { RepositoryVisibilityService } from './repository-visibility.service.js';
 import { RepositoryController } from './repository.controller.js';
 import { RepositoryService } from './repository.service.js';
@@ -15,11 +15,11 @@ import { SearchService } from './search.service.js';
   imports: [DatabaseModule, RegistryModule],
   controllers: [RepositoryController, ArtifactController, SearchController],
   providers: [
-    ArtifactCatalog,
     RepositoryVisibilityService,
     RepositoryService,
     ArtifactService,
     SearchService,
+    ExtraAttrsBackfillService,
   ],
 })
 export class ArtifactsModule {}

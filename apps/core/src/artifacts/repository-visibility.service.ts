@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
-import { DatabaseService } from '../database/database.service.js';
+import { ArtifactRepository, VisibilityRepository } from '@berth/db';
 import { matchesAny, type ProjectRef } from '../rbac/access-control.service.js';
 import {
   Action,
@@ -10,7 +10,6 @@ import {
   PUBLIC_PROJECT_PERMISSIONS,
   type ProjectRole,
 } from '../rbac/rbac-policy.js';
-import { ArtifactCatalog } from './artifact-catalog.js';
 
 /** What a principal may see across projects: everything, or these projects and repositories. */
 export type Visibility =
@@ -33,8 +32,8 @@ export type Visibility =
 @Injectable()
 export class RepositoryVisibilityService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
-    @Inject(ArtifactCatalog) private readonly catalog: ArtifactCatalog,
+    @Inject(VisibilityRepository) private readonly memberships: VisibilityRepository,
+    @Inject(ArtifactRepository) private readonly catalog: ArtifactRepository,
   ) {}
 
   /**
@@ -43,14 +42,8 @@ export class RepositoryVisibilityService {
    */
   async inProject(principal: Principal, project: ProjectRef): Promise<bigint[] | null> {
     if (principal.kind !== 'user' || principal.sysadmin || project.public) return null;
-    const { rows } = await this.database.pool.query<{ repository_scopes: unknown }>(
-      `SELECT repository_scopes FROM project_member
-       WHERE project_id = $1
-         AND (user_id = $2 OR group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2))`,
-      [project.id, principal.id],
-    );
     // Held directly and through groups, the memberships' globs add up; one without any is the whole project.
-    const scopes = rows.map((row) => scopesOf(row.repository_scopes));
+    const scopes = await this.memberships.memberScopesInProject(project.id, principal.id);
     if (scopes.length === 0 || scopes.some((globs) => globs.length === 0)) return null;
     const globs = scopes.flat();
     return (await this.catalog.repositoryNames([project.id]))
@@ -65,37 +58,23 @@ export class RepositoryVisibilityService {
     const scoped = new Map<bigint, { name: string; globs: string[] }>();
 
     if (hasPermission(PUBLIC_PROJECT_PERMISSIONS, ProjectResource.Repository, Action.List)) {
-      const { rows } = await this.database.pool.query<{ id: string }>(
-        `SELECT id FROM project WHERE metadata->>'public' = 'true'`,
-      );
-      for (const row of rows) {
-        visible.add(BigInt(row.id));
-        whole.add(BigInt(row.id));
+      for (const id of await this.memberships.publicProjectIds()) {
+        visible.add(id);
+        whole.add(id);
       }
     }
 
     if (principal.kind === 'user') {
-      const { rows } = await this.database.pool.query<{
-        project_id: string;
-        name: string;
-        role: number;
-        repository_scopes: unknown;
-      }>(
-        `SELECT pm.project_id, p.name, pm.role, pm.repository_scopes
-         FROM project_member pm JOIN project p ON p.id = pm.project_id
-         WHERE pm.user_id = $1 OR pm.group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $1)`,
-        [principal.id],
-      );
-      for (const row of rows) {
-        const projectId = BigInt(row.project_id);
+      for (const membership of await this.memberships.membershipsOfUser(principal.id)) {
+        const { projectId } = membership;
         visible.add(projectId);
-        const permissions = PROJECT_ROLE_PERMISSIONS[row.role as ProjectRole] ?? [];
+        const permissions = PROJECT_ROLE_PERMISSIONS[membership.role as ProjectRole] ?? [];
         if (!hasPermission(permissions, ProjectResource.Repository, Action.List)) continue;
-        const globs = scopesOf(row.repository_scopes);
+        const globs = membership.repositoryScopes;
         if (globs.length === 0) whole.add(projectId);
         else
           scoped.set(projectId, {
-            name: row.name,
+            name: membership.projectName,
             globs: [...(scoped.get(projectId)?.globs ?? []), ...globs],
           });
       }
@@ -118,13 +97,9 @@ export class RepositoryVisibilityService {
         if (granted && !denied) namespaces.add(entry.namespace);
       }
       if (namespaces.size > 0) {
-        const { rows } = await this.database.pool.query<{ id: string }>(
-          'SELECT id FROM project WHERE $1::boolean OR name = ANY($2::text[])',
-          [namespaces.has('*'), [...namespaces]],
-        );
-        for (const row of rows) {
-          visible.add(BigInt(row.id));
-          whole.add(BigInt(row.id));
+        for (const id of await this.memberships.projectIdsByName([...namespaces], namespaces.has('*'))) {
+          visible.add(id);
+          whole.add(id);
         }
       }
     }
@@ -138,8 +113,4 @@ export class RepositoryVisibilityService {
     }
     return { all: false, projectIds: [...visible], wholeProjectIds: [...whole], repositoryIds };
   }
-}
-
-function scopesOf(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((glob): glob is string => typeof glob === 'string') : [];
 }

@@ -1,16 +1,16 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { MetadataStore } from '@berth/distribution';
-import { AuditService } from '../audit/audit.service.js';
-import { principalName, type Principal } from '../auth/principal.js';
-import { HarborError } from '../common/harbor-error.js';
-import type { ProjectRef } from '../rbac/access-control.service.js';
-import { METADATA_STORE } from '../registry/registry.constants.js';
+import { Inject, Injectable } from '@nestjs/common';
+import type { RegistryServices } from '@berth/distribution';
 import {
-  ArtifactCatalog,
+  ArtifactRepository,
   REPOSITORY_SORT_FIELDS,
   type RepositoryFilter,
   type RepositoryRow,
-} from './artifact-catalog.js';
+} from '@berth/db';
+import type { Principal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
+import type { ProjectRef } from '../rbac/access-control.service.js';
+import { REGISTRY_SERVICES } from '../registry/registry.constants.js';
+import { apiOrigin, throughEngine, type RequestContext } from './registry-bridge.js';
 import {
   likeEscape,
   pageRequest,
@@ -23,23 +23,14 @@ import type { RepositoryDto, TListRepositoriesQuery, TUpdateRepositoryRequest } 
 import { repositoryPath } from './repository-path.js';
 import { RepositoryVisibilityService } from './repository-visibility.service.js';
 
-export interface RequestContext {
-  principal: Principal;
-  clientIp: string;
-}
-
-/** How often deleting a repository retries when pushes keep landing in it meanwhile. */
-const DELETE_ATTEMPTS = 3;
+export type { RequestContext } from './registry-bridge.js';
 
 @Injectable()
 export class RepositoryService {
-  private readonly logger = new Logger(RepositoryService.name);
-
   constructor(
-    @Inject(ArtifactCatalog) private readonly catalog: ArtifactCatalog,
+    @Inject(ArtifactRepository) private readonly catalog: ArtifactRepository,
     @Inject(RepositoryVisibilityService) private readonly visibility: RepositoryVisibilityService,
-    @Inject(METADATA_STORE) private readonly store: MetadataStore,
-    @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(REGISTRY_SERVICES) private readonly registry: RegistryServices,
   ) {}
 
   /** `GET /repositories`: every repository the principal may list. */
@@ -78,31 +69,12 @@ export class RepositoryService {
   }
 
   /**
-   * Deletes every artifact through the registry's store (so quotas and references stay right),
-   * then the repository row.
+   * Deletes every artifact through the engine (so quotas and references stay right, and each
+   * deletion is an event), then the repository.
    */
   async delete(context: RequestContext, project: ProjectRef, rawName: string): Promise<void> {
     const repository = await this.require(project, rawName);
-    let deleted = false;
-    for (let attempt = 0; attempt < DELETE_ATTEMPTS && !deleted; attempt++) {
-      for (const digest of await this.catalog.manifestDigests(repository.id)) {
-        await this.store.deleteManifest(repository.name, digest);
-      }
-      deleted = await this.catalog.deleteEmptyRepository(repository.id);
-    }
-    await this.audit.record({
-      projectId: project.id,
-      operation: 'delete',
-      resourceType: 'repository',
-      resource: repository.name,
-      username: principalName(context.principal),
-      clientIp: context.clientIp,
-      success: deleted,
-    });
-    if (!deleted) {
-      this.logger.warn(`repository ${repository.name} kept receiving pushes while being deleted`);
-      throw HarborError.conflict(`repository ${repository.name} is being pushed to; try again`);
-    }
+    await throughEngine(() => this.registry.catalog.delete(repository.name, apiOrigin(context)));
   }
 
   async require(project: ProjectRef, rawName: string): Promise<RepositoryRow> {

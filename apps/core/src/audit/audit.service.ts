@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, OutboxRepository, type AuditRecord, type Tx } from '@berth/db';
-import { OutboxService } from '../events/outbox.service.js';
 
 export interface AuditEntry {
   projectId?: bigint | null;
@@ -17,14 +16,14 @@ export interface AuditEntry {
 
 /**
  * Records audited API changes as outbox events; the audit subscriber writes the log from them.
- * `append` writes in the change's own transaction, so the change and its entry commit together.
+ * `append` writes in the change's own transaction, so the change and its entry commit together;
+ * the dispatcher delivers it right after the commit (`Database.onCommit`).
  */
 @Injectable()
 export class AuditService {
   constructor(
     @Inject(Database) private readonly database: Database,
     @Inject(OutboxRepository) private readonly outbox: OutboxRepository,
-    @Inject(OutboxService) private readonly dispatcher: OutboxService,
   ) {}
 
   /** Appends the entry to the outbox inside `tx`, the transaction of the change it describes. */
@@ -32,8 +31,6 @@ export class AuditService {
     await this.outbox.append(tx, [
       { topic: 'audit', id: randomUUID(), occurredAt: new Date(), record: toRecord(entry) },
     ]);
-    // Delivery can only start after the caller commits; nudging now saves the wait for a poll.
-    this.dispatcher.nudge();
   }
 
   /** Records an entry that goes with no other change (a refused attempt, a login). */

@@ -17,9 +17,10 @@ import { RegistryEventBatcher } from './registry-event-batcher.js';
 export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Outbox');
   private readonly dispatcher: OutboxDispatcher;
+  private stopListening: () => void = () => undefined;
 
   constructor(
-    @Inject(Database) database: Database,
+    @Inject(Database) private readonly database: Database,
     @Inject(AuditLogRepository) auditLog: AuditLogRepository,
     @Inject(PullStatisticsRepository) statistics: PullStatisticsRepository,
     @Inject(RegistryEventBatcher) private readonly pulls: RegistryEventBatcher,
@@ -38,6 +39,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     this.pulls.onWritten = () => this.dispatcher.nudge();
+    this.stopListening = this.database.onCommit(() => this.dispatcher.nudge());
     this.dispatcher.start();
   }
 
@@ -53,6 +55,7 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** After the HTTP server closed and the last pulls were flushed: deliver them, then step down. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopListening();
     await this.pulls.stop();
     await this.dispatcher.drain().catch((error: unknown) => {
       this.logger.warn(

@@ -1,28 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '@berth/db';
+import { Database, LabelRepository, UniqueViolationError, type Label, type LabelScope } from '@berth/db';
 import type { Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
-import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
 import { ProjectLookupService } from '../rbac/project-lookup.service.js';
 import { Action, ProjectResource, SystemResource } from '../rbac/rbac-policy.js';
-import {
-  likeEscape,
-  pageRequest,
-  parseHarborQuery,
-  parseSort,
-  toPage,
-  type Page,
-} from '../system/harbor-listing.js';
-import type {
-  LabelDto,
-  LabelScope,
-  TCreateLabelRequest,
-  TListLabelsQuery,
-  TUpdateLabelRequest,
-} from './label.dto.js';
-
-type LabelRow = Prisma.LabelGetPayload<object>;
+import { pageRequest, parseHarborQuery, parseSort, toPage, type Page } from '../system/harbor-listing.js';
+import type { LabelDto, TCreateLabelRequest, TListLabelsQuery, TUpdateLabelRequest } from './label.dto.js';
+import { toLabelDto } from './label.mapper.js';
 
 const LABEL_SORT_FIELDS = {
   id: 'id',
@@ -39,7 +24,8 @@ const LABEL_SORT_FIELDS = {
 @Injectable()
 export class LabelService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(LabelRepository) private readonly labels: LabelRepository,
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
   ) {}
@@ -52,33 +38,32 @@ export class LabelService {
         'scope is required: g (global labels) or p (project labels, with project_id)',
       );
     }
-    const where: Prisma.LabelWhereInput[] = [{ scope }];
+    let projectId: bigint | undefined;
     if (scope === 'p') {
       if (query.project_id === undefined) {
         throw HarborError.badRequest('project_id is required to list project labels (scope=p)');
       }
       const project = await this.project(principal, BigInt(query.project_id));
       await this.require(principal, project, Action.List);
-      where.push({ projectId: project.id });
+      projectId = project.id;
     }
-    if (query.name) where.push({ name: { contains: likeEscape(query.name) } });
+    const names: ({ contains: string } | { is: string })[] = [];
+    if (query.name) names.push({ contains: query.name });
     for (const [, term] of parseHarborQuery(query.q, { name: ['exact', 'fuzzy'] })) {
-      where.push({
-        name:
-          term.kind === 'fuzzy' ? { contains: likeEscape(term.value) } : (term as { value: string }).value,
-      });
+      names.push(
+        term.kind === 'fuzzy' ? { contains: term.value } : { is: (term as { value: string }).value },
+      );
     }
     const sort = parseSort(query.sort, LABEL_SORT_FIELDS);
-    const orderBy: Prisma.LabelOrderByWithRelationInput[] = sort.length
-      ? sort.map((key) => ({ [key.field]: key.descending ? 'desc' : 'asc' }))
-      : [{ name: 'asc' }];
-    orderBy.push({ id: 'asc' });
-    const prisma = this.database.prisma;
-    const [total, rows] = await Promise.all([
-      prisma.label.count({ where: { AND: where } }),
-      prisma.label.findMany({ where: { AND: where }, orderBy, skip: page.offset, take: page.pageSize }),
-    ]);
-    return toPage(rows.map(toLabelDto), total, page);
+    const { total, items } = await this.labels.list({
+      scope,
+      ...(projectId !== undefined ? { projectId } : {}),
+      names,
+      sort: sort.length ? sort : [{ field: 'name', descending: false }],
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    return toPage(items.map(toLabelDto), total, page);
   }
 
   async get(principal: Principal, id: bigint): Promise<LabelDto> {
@@ -99,18 +84,20 @@ export class LabelService {
     } else {
       await this.require(principal, null, Action.Create);
     }
-    const label = await this.unique(request.name, request.scope, projectId, null, (tx) =>
-      tx.label.create({
-        data: {
+    try {
+      const label = await this.database.transaction((tx) =>
+        this.labels.create(tx, {
           name: request.name,
           description: request.description ?? '',
           color: request.color ?? '',
           scope: request.scope,
           projectId,
-        },
-      }),
-    );
-    return Number(label.id);
+        }),
+      );
+      return Number(label.id);
+    } catch (error) {
+      throw nameTaken(error, request.name, request.scope);
+    }
   }
 
   async update(principal: Principal, id: bigint, request: TUpdateLabelRequest): Promise<void> {
@@ -124,27 +111,27 @@ export class LabelService {
       throw HarborError.badRequest('the project of a label cannot be changed');
     }
     const name = request.name ?? label.name;
-    await this.unique(name, label.scope as LabelScope, label.projectId, label.id, (tx) =>
-      tx.label.update({
-        where: { id: label.id },
-        data: {
+    try {
+      await this.database.transaction((tx) =>
+        this.labels.update(tx, label, {
           name,
           ...(request.description !== undefined ? { description: request.description } : {}),
           ...(request.color !== undefined ? { color: request.color } : {}),
-        },
-      }),
-    );
+        }),
+      );
+    } catch (error) {
+      throw nameTaken(error, name, label.scope);
+    }
   }
 
   async delete(principal: Principal, id: bigint): Promise<void> {
     const label = await this.find(id);
     await this.requireFor(principal, label, Action.Delete);
-    // Its artifact attachments go with it (ON DELETE CASCADE).
-    await this.database.prisma.label.deleteMany({ where: { id: label.id } });
+    await this.labels.delete(label.id);
   }
 
-  private async find(id: bigint): Promise<LabelRow> {
-    const label = await this.database.prisma.label.findUnique({ where: { id } });
+  private async find(id: bigint): Promise<Label> {
+    const label = await this.labels.findById(id);
     if (!label) throw HarborError.notFound(`label ${id} not found`);
     return label;
   }
@@ -158,7 +145,7 @@ export class LabelService {
     return project;
   }
 
-  private async requireFor(principal: Principal, label: LabelRow, action: Action): Promise<void> {
+  private async requireFor(principal: Principal, label: Label, action: Action): Promise<void> {
     if (label.scope === 'p' && label.projectId !== null) {
       await this.require(principal, await this.project(principal, label.projectId), action);
     } else {
@@ -175,43 +162,12 @@ export class LabelService {
     if (principal.kind === 'anonymous') throw HarborError.unauthorized();
     throw HarborError.forbidden();
   }
-
-  /**
-   * Runs `write` unless another label of the scope has `name`. The unique index cannot say so for
-   * global labels (their project_id is NULL), so the check runs under a transaction lock on the name.
-   */
-  private async unique<T>(
-    name: string,
-    scope: LabelScope,
-    projectId: bigint | null,
-    exceptId: bigint | null,
-    write: (tx: Prisma.TransactionClient) => Promise<T>,
-  ): Promise<T> {
-    const key = `label:${scope}:${projectId ?? 0}:${name}`;
-    return this.database.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
-      const clash = await tx.label.findFirst({
-        where: { name, scope, projectId, ...(exceptId !== null ? { id: { not: exceptId } } : {}) },
-      });
-      if (clash) {
-        throw HarborError.conflict(
-          `a ${scope === 'g' ? 'global' : 'project'} label named ${JSON.stringify(name)} already exists`,
-        );
-      }
-      return write(tx);
-    });
-  }
 }
 
-function toLabelDto(row: LabelRow): LabelDto {
-  return {
-    id: Number(row.id),
-    name: row.name,
-    description: row.description,
-    color: row.color,
-    scope: row.scope === 'p' ? 'p' : 'g',
-    project_id: Number(row.projectId ?? 0),
-    creation_time: row.createdAt.toISOString(),
-    update_time: row.updatedAt.toISOString(),
-  };
+/** A duplicate name as Harbor answers it (409); any other error unchanged. */
+function nameTaken(error: unknown, name: string, scope: LabelScope): unknown {
+  if (!(error instanceof UniqueViolationError)) return error;
+  return HarborError.conflict(
+    `a ${scope === 'g' ? 'global' : 'project'} label named ${JSON.stringify(name)} already exists`,
+  );
 }

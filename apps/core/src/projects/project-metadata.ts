@@ -82,14 +82,6 @@ export function normalizeMetadata(input: Record<string, unknown>): ProjectMetada
   return result;
 }
 
-/** The stored JSON as a string map (anything else in the column is ignored). */
-export function readMetadata(stored: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (typeof stored !== 'object' || stored === null || Array.isArray(stored)) return result;
-  for (const [key, value] of Object.entries(stored)) if (typeof value === 'string') result[key] = value;
-  return result;
-}
-
 function truncate(value: string): string {
   return value.length > 64 ? `${value.slice(0, 64)}…` : value;
 }

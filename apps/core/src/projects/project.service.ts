@@ -1,10 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '@berth/db';
+import {
+  Database,
+  ForeignKeyViolationError,
+  ProjectMemberRepository,
+  ProjectRepository,
+  RecordNotFoundError,
+  SystemSettingRepository,
+  UniqueViolationError,
+  type ProjectCondition,
+  type ProjectDetails,
+  type Tx,
+} from '@berth/db';
 import { AuditService } from '../audit/audit.service.js';
 import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
-import { DatabaseService } from '../database/database.service.js';
-import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
+import { AccessControlService, highestRole, type ProjectRef } from '../rbac/access-control.service.js';
 import { isPublic } from '../rbac/project-lookup.service.js';
 import type { CveAllowlistDto } from '../security/cve-allowlist.dto.js';
 import { CveAllowlistService } from '../security/cve-allowlist.service.js';
@@ -16,7 +26,6 @@ import {
   type Revoke,
 } from '../token/token-revocation.service.js';
 import {
-  likeEscape,
   pageRequest,
   parseHarborQuery,
   parseSort,
@@ -38,7 +47,6 @@ import {
   isMetadataKey,
   normalizeMetadata,
   normalizeMetadataValue,
-  readMetadata,
   type ProjectMetadata,
 } from './project-metadata.js';
 
@@ -56,26 +64,14 @@ const PROJECT_QUERY_SPEC = {
   owner: ['exact'],
 } as const;
 
-const projectInclude = (userId: bigint | null) =>
-  ({
-    owner: { select: { username: true } },
-    _count: { select: { repositories: true } },
-    // Direct and group memberships alike (a user may hold roles both ways).
-    members: { where: memberOf(userId ?? -1n), select: { role: true } },
-  }) satisfies Prisma.ProjectInclude;
-
-/** Membership rows that make `userId` a member: the user's own and those of the user's groups. */
-function memberOf(userId: bigint): Prisma.ProjectMemberWhereInput {
-  return { OR: [{ userId }, { group: { users: { some: { userId } } } }] };
-}
-
-type ProjectRow = Prisma.ProjectGetPayload<{ include: ReturnType<typeof projectInclude> }>;
-
 /** Projects: listing by visibility, creation under Harbor's rules, metadata, deletion. */
 @Injectable()
 export class ProjectService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(ProjectRepository) private readonly projects: ProjectRepository,
+    @Inject(ProjectMemberRepository) private readonly members: ProjectMemberRepository,
+    @Inject(SystemSettingRepository) private readonly settings: SystemSettingRepository,
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(CveAllowlistService) private readonly allowlists: CveAllowlistService,
@@ -84,41 +80,31 @@ export class ProjectService {
 
   async list(principal: Principal, query: TListProjectsQuery): Promise<Page<ProjectDto>> {
     const page = pageRequest(query);
-    const where: Prisma.ProjectWhereInput[] = [...this.filters(query)];
+    const where = this.filters(query);
     const visibility = await this.visibility(principal, query.public);
     if (visibility === 'none') return toPage([], 0, page);
     if (visibility) where.push(visibility);
 
     const sort = parseSort(query.sort, PROJECT_SORT_FIELDS);
-    const orderBy: Prisma.ProjectOrderByWithRelationInput[] = sort.length
-      ? sort.map((key) => ({ [key.field]: key.descending ? 'desc' : 'asc' }))
-      : [{ name: 'asc' }];
-    orderBy.push({ id: 'asc' });
-
-    const userId = principal.kind === 'user' ? principal.id : null;
-    const prisma = this.database.prisma;
-    const [total, rows] = await Promise.all([
-      prisma.project.count({ where: { AND: where } }),
-      prisma.project.findMany({
-        where: { AND: where },
-        orderBy,
-        skip: page.offset,
-        take: page.pageSize,
-        include: projectInclude(userId),
-      }),
-    ]);
+    const { total, items } = await this.projects.list({
+      where,
+      sort: sort.length ? sort : [{ field: 'name', descending: false }],
+      offset: page.offset,
+      limit: page.pageSize,
+      // Direct and group memberships alike (a user may hold roles both ways).
+      viewerId: principal.kind === 'user' ? principal.id : null,
+    });
     const detail = query.with_detail ?? true;
-    const allowlists = await this.allowlists.ofProjects(rows.map((row) => row.id));
+    const allowlists = await this.allowlists.ofProjects(items.map((project) => project.id));
     return toPage(
-      rows.map((row) => toProjectDto(row, detail, allowlists.get(row.id)!)),
+      items.map((project) => toProjectDto(project, detail, allowlists.get(project.id)!)),
       total,
       page,
     );
   }
 
   async exists(name: string): Promise<boolean> {
-    const project = await this.database.prisma.project.findUnique({ where: { name }, select: { id: true } });
-    return project !== null;
+    return (await this.projects.findByName(name)) !== null;
   }
 
   async create(
@@ -127,7 +113,6 @@ export class ProjectService {
     clientIp: string,
   ): Promise<{ id: number; name: string }> {
     await this.requireMayCreate(principal);
-    const prisma = this.database.prisma;
     const metadata = normalizeMetadata(request.metadata ?? {});
     // Harbor's deprecated `public` field counts when the metadata does not say.
     if (metadata.public === undefined) metadata.public = String(request.public ?? false);
@@ -138,22 +123,28 @@ export class ProjectService {
 
     const ownerId = await this.ownerFor(principal);
     try {
-      const project = await prisma.$transaction(async (tx) => {
-        const created = await tx.project.create({
-          data: { name: request.project_name, ownerId, metadata, quotaLimit: BigInt(quotaLimit) },
+      const project = await this.database.transaction(async (tx) => {
+        const created = await this.projects.create(tx, {
+          name: request.project_name,
+          ownerId,
+          metadata,
+          quotaLimit: BigInt(quotaLimit),
         });
         if (principal.kind === 'user') {
-          await tx.projectMember.create({
-            data: { projectId: created.id, userId: principal.id, role: ProjectRole.ProjectAdmin },
+          await this.members.create(tx, {
+            projectId: created.id,
+            member: { userId: principal.id },
+            role: ProjectRole.ProjectAdmin,
+            repositoryScopes: [],
           });
         }
         if (request.cve_allowlist) await this.allowlists.setProject(tx, created.id, request.cve_allowlist);
+        await this.append(tx, principal, created.id, 'create', created.name, clientIp);
         return created;
       });
-      await this.record(principal, project.id, 'create', project.name, clientIp);
       return { id: Number(project.id), name: project.name };
     } catch (error) {
-      if (isUniqueViolation(error)) {
+      if (error instanceof UniqueViolationError) {
         throw HarborError.conflict(`the project named ${request.project_name} already exists`);
       }
       throw error;
@@ -161,14 +152,10 @@ export class ProjectService {
   }
 
   async get(principal: Principal, ref: ProjectRef): Promise<ProjectDto> {
-    const userId = principal.kind === 'user' ? principal.id : null;
-    const row = await this.database.prisma.project.findUnique({
-      where: { id: ref.id },
-      include: projectInclude(userId),
-    });
-    if (!row) throw HarborError.notFound(`project ${ref.name} not found`);
-    const allowlists = await this.allowlists.ofProjects([row.id]);
-    return toProjectDto(row, true, allowlists.get(row.id)!);
+    const project = await this.projects.findDetails(ref.id, principal.kind === 'user' ? principal.id : null);
+    if (!project) throw HarborError.notFound(`project ${ref.name} not found`);
+    const allowlists = await this.allowlists.ofProjects([project.id]);
+    return toProjectDto(project, true, allowlists.get(project.id)!);
   }
 
   async update(
@@ -184,26 +171,28 @@ export class ProjectService {
     if (changes.public === undefined && request.public !== undefined && request.public !== null) {
       changes.public = String(request.public);
     }
-    const data: Prisma.ProjectUpdateInput = {};
+    let quotaLimit: bigint | undefined;
     if (request.storage_limit !== undefined && request.storage_limit !== null) {
       if (!(await this.access.canSystem(principal, SystemResource.Quota, Action.Update))) {
         throw HarborError.forbidden('only system administrators can change a project storage_limit');
       }
-      data.quotaLimit = BigInt(checkStorageLimit(request.storage_limit));
+      quotaLimit = BigInt(checkStorageLimit(request.storage_limit));
     }
     await this.revocations.transaction(async (tx, revoke) => {
-      const current = readMetadata((await lockProject(tx, ref.id)).metadata);
+      const current = await this.lockMetadata(tx, ref);
       const metadata = { ...current, ...changes };
-      data.metadata = metadata;
-      await tx.project.update({ where: { id: ref.id }, data });
+      await this.projects.update(tx, ref.id, {
+        metadata,
+        ...(quotaLimit !== undefined ? { quotaLimit } : {}),
+      });
       revokeIfHidden(revoke, ref.name, current, metadata);
       if (request.cve_allowlist) await this.allowlists.setProject(tx, ref.id, request.cve_allowlist);
+      await this.append(tx, principal, ref.id, 'update', ref.name, clientIp);
     });
-    await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
 
   async deletable(ref: ProjectRef): Promise<ProjectDeletableDto> {
-    const repositories = await this.database.prisma.repository.count({ where: { projectId: ref.id } });
+    const repositories = await this.projects.repositoryCount(ref.id);
     return repositories > 0
       ? { deletable: false, message: deletionRefusal(ref.name, repositories) }
       : { deletable: true };
@@ -217,25 +206,24 @@ export class ProjectService {
       await this.revocations.transaction(async (tx, revoke) => {
         // Members, robots, labels and quota rows go with it (ON DELETE CASCADE); a repository
         // created meanwhile makes the foreign key refuse.
-        await tx.project.delete({ where: { id: ref.id } });
+        await this.projects.delete(tx, ref.id);
         // Tokens for its repositories would otherwise serve a new project of the same name.
         revoke([projectDeletedKey(ref.name)]);
+        await this.append(tx, principal, ref.id, 'delete', ref.name, clientIp);
       });
     } catch (error) {
-      if (isForeignKeyViolation(error)) {
+      if (error instanceof ForeignKeyViolationError) {
         throw HarborError.precondition(deletionRefusal(ref.name, 1));
       }
-      if (isNotFound(error)) throw HarborError.notFound(`project ${ref.name} not found`);
+      if (error instanceof RecordNotFoundError) throw HarborError.notFound(`project ${ref.name} not found`);
       throw error;
     }
-    await this.record(principal, ref.id, 'delete', ref.name, clientIp);
   }
 
   async summary(principal: Principal, ref: ProjectRef): Promise<ProjectSummaryDto> {
-    const prisma = this.database.prisma;
     const [project, repoCount] = await Promise.all([
-      prisma.project.findUnique({ where: { id: ref.id } }),
-      prisma.repository.count({ where: { projectId: ref.id } }),
+      this.projects.findById(ref.id),
+      this.projects.repositoryCount(ref.id),
     ]);
     if (!project) throw HarborError.notFound(`project ${ref.name} not found`);
     const summary: ProjectSummaryDto = { repo_count: repoCount };
@@ -249,12 +237,8 @@ export class ProjectService {
       };
     }
     if (holds(ProjectResource.Member, Action.List)) {
-      const counts = await prisma.projectMember.groupBy({
-        by: ['role'],
-        where: { projectId: ref.id },
-        _count: { _all: true },
-      });
-      const of = (role: number) => counts.find((c) => c.role === role)?._count._all ?? 0;
+      const counts = await this.members.roleCounts(ref.id);
+      const of = (role: number) => counts.get(role) ?? 0;
       summary.project_admin_count = of(ProjectRole.ProjectAdmin);
       summary.maintainer_count = of(ProjectRole.Maintainer);
       summary.developer_count = of(ProjectRole.Developer);
@@ -268,9 +252,9 @@ export class ProjectService {
 
   /** The whole metadata map, or `{name: value}` for one key (404 when the project has none). */
   async readMetadata(ref: ProjectRef, name?: string): Promise<Record<string, string>> {
-    const project = await this.database.prisma.project.findUnique({ where: { id: ref.id } });
+    const project = await this.projects.findById(ref.id);
     if (!project) throw HarborError.notFound(`project ${ref.name} not found`);
-    const metadata = readMetadata(project.metadata);
+    const metadata = project.metadata;
     if (name === undefined) return metadata;
     const value = Object.hasOwn(metadata, name) ? metadata[name] : undefined;
     if (value === undefined)
@@ -292,16 +276,16 @@ export class ProjectService {
       );
     }
     const additions = normalizeEntries(input);
-    await this.database.prisma.$transaction(async (tx) => {
-      const current = readMetadata((await lockProject(tx, ref.id)).metadata);
+    await this.database.transaction(async (tx) => {
+      const current = await this.lockMetadata(tx, ref);
       for (const key of Object.keys(additions)) {
         if (Object.hasOwn(current, key)) {
           throw HarborError.conflict(`project ${ref.name} already has metadata ${key}; update it with PUT`);
         }
       }
-      await tx.project.update({ where: { id: ref.id }, data: { metadata: { ...current, ...additions } } });
+      await this.projects.update(tx, ref.id, { metadata: { ...current, ...additions } });
+      await this.append(tx, principal, ref.id, 'update', ref.name, clientIp);
     });
-    await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
 
   /** Sets one key; the body is `{"<meta_name>": "<value>"}`. */
@@ -320,26 +304,26 @@ export class ProjectService {
     }
     const value = normalizeMetadataValue(name, input[name]);
     await this.revocations.transaction(async (tx, revoke) => {
-      const current = readMetadata((await lockProject(tx, ref.id)).metadata);
+      const current = await this.lockMetadata(tx, ref);
       const metadata = { ...current, [name]: value };
-      await tx.project.update({ where: { id: ref.id }, data: { metadata } });
+      await this.projects.update(tx, ref.id, { metadata });
       revokeIfHidden(revoke, ref.name, current, metadata);
+      await this.append(tx, principal, ref.id, 'update', ref.name, clientIp);
     });
-    await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
 
   async deleteMetadata(principal: Principal, ref: ProjectRef, name: string, clientIp: string) {
     await this.revocations.transaction(async (tx, revoke) => {
-      const current = readMetadata((await lockProject(tx, ref.id)).metadata);
+      const current = await this.lockMetadata(tx, ref);
       if (!Object.hasOwn(current, name)) {
         throw HarborError.notFound(`project ${ref.name} has no metadata ${truncate(name)}`);
       }
       const metadata = { ...current };
       delete metadata[name];
-      await tx.project.update({ where: { id: ref.id }, data: { metadata } });
+      await this.projects.update(tx, ref.id, { metadata });
       revokeIfHidden(revoke, ref.name, current, metadata);
+      await this.append(tx, principal, ref.id, 'update', ref.name, clientIp);
     });
-    await this.record(principal, ref.id, 'update', ref.name, clientIp);
   }
 
   // ---- helpers ----------------------------------------------------------------------------
@@ -351,29 +335,29 @@ export class ProjectService {
   private async visibility(
     principal: Principal,
     publicFilter: boolean | undefined,
-  ): Promise<Prisma.ProjectWhereInput | null | 'none'> {
-    const isPublic: Prisma.ProjectWhereInput = { metadata: { path: ['public'], equals: 'true' } };
+  ): Promise<ProjectCondition | null | 'none'> {
+    const isPublic: ProjectCondition = { kind: 'public', value: true };
     const includePublic = publicFilter !== false;
     if (principal.kind === 'anonymous') return includePublic ? isPublic : 'none';
     if (await this.access.canSystem(principal, SystemResource.Project, Action.List)) return null;
     if (principal.kind === 'user') {
-      const own: Prisma.ProjectWhereInput = { members: { some: memberOf(principal.id) } };
-      return includePublic ? { OR: [isPublic, own] } : own;
+      const own: ProjectCondition = { kind: 'memberIs', userId: principal.id };
+      return includePublic ? { kind: 'anyOf', conditions: [isPublic, own] } : own;
     }
     const namespaces = principal.permissions
       .filter((permission) => permission.kind === 'project')
       .map((permission) => permission.namespace);
     if (namespaces.includes('*')) return null;
-    const own: Prisma.ProjectWhereInput = { name: { in: namespaces } };
-    return includePublic ? { OR: [isPublic, own] } : own;
+    const own: ProjectCondition = { kind: 'nameIn', values: namespaces };
+    return includePublic ? { kind: 'anyOf', conditions: [isPublic, own] } : own;
   }
 
-  private filters(query: TListProjectsQuery): Prisma.ProjectWhereInput[] {
-    const filters: Prisma.ProjectWhereInput[] = [];
+  private filters(query: TListProjectsQuery): ProjectCondition[] {
+    const filters: ProjectCondition[] = [];
     // Harbor matches `name` as a substring.
-    if (query.name) filters.push({ name: { contains: likeEscape(query.name) } });
-    if (query.owner) filters.push({ owner: { username: query.owner } });
-    if (query.public !== undefined) filters.push(publicIs(query.public));
+    if (query.name) filters.push({ kind: 'nameContains', value: query.name });
+    if (query.owner) filters.push({ kind: 'ownerIs', username: query.owner });
+    if (query.public !== undefined) filters.push({ kind: 'public', value: query.public });
     for (const [key, term] of parseHarborQuery(query.q, PROJECT_QUERY_SPEC)) {
       filters.push(queryFilter(key, term));
     }
@@ -388,10 +372,7 @@ export class ProjectService {
     const mayAlways = await this.access.canSystem(principal, SystemResource.Project, Action.Create);
     if (mayAlways) return;
     if (principal.kind === 'robot') throw HarborError.forbidden('this robot may not create projects');
-    const setting = await this.database.prisma.systemSetting.findUnique({
-      where: { key: 'project_creation_restriction' },
-    });
-    if (setting?.value === 'adminonly') {
+    if ((await this.settings.value('project_creation_restriction')) === 'adminonly') {
       throw HarborError.forbidden(
         'only system administrators can create projects (project_creation_restriction)',
       );
@@ -399,10 +380,7 @@ export class ProjectService {
   }
 
   private async defaultStorageLimit(): Promise<number> {
-    const setting = await this.database.prisma.systemSetting.findUnique({
-      where: { key: 'storage_per_project' },
-    });
-    const value = setting?.value;
+    const value = await this.settings.value('storage_per_project');
     return typeof value === 'number' && Number.isSafeInteger(value) && (value === -1 || value > 0)
       ? value
       : -1;
@@ -411,15 +389,25 @@ export class ProjectService {
   /** The creating user; for a robot, the first system administrator (as Harbor does). */
   private async ownerFor(principal: Principal): Promise<bigint | null> {
     if (principal.kind === 'user') return principal.id;
-    const admin = await this.database.prisma.user.findFirst({
-      where: { sysadmin: true },
-      orderBy: { id: 'asc' },
-    });
-    return admin?.id ?? null;
+    return this.projects.firstSystemAdministratorId();
   }
 
-  private record(principal: Principal, projectId: bigint, operation: string, name: string, clientIp: string) {
-    return this.audit.record({
+  /** The project's metadata, locked until `tx` ends; 404 when the project is gone. */
+  private async lockMetadata(tx: Tx, ref: ProjectRef): Promise<Record<string, string>> {
+    const metadata = await this.projects.lockMetadata(tx, ref.id);
+    if (!metadata) throw HarborError.notFound(`project ${ref.id} not found`);
+    return metadata;
+  }
+
+  private append(
+    tx: Tx,
+    principal: Principal,
+    projectId: bigint,
+    operation: string,
+    name: string,
+    clientIp: string,
+  ) {
+    return this.audit.append(tx, {
       projectId,
       operation,
       resourceType: 'project',
@@ -430,66 +418,49 @@ export class ProjectService {
   }
 }
 
-function toProjectDto(row: ProjectRow, detail: boolean, cveAllowlist: CveAllowlistDto): ProjectDto {
-  const roles = row.members.map((member) => member.role);
+function toProjectDto(project: ProjectDetails, detail: boolean, cveAllowlist: CveAllowlistDto): ProjectDto {
+  const roles = project.viewerRoles;
   const dto: ProjectDto = {
-    project_id: Number(row.id),
-    name: row.name,
-    creation_time: row.createdAt.toISOString(),
-    update_time: row.updatedAt.toISOString(),
+    project_id: Number(project.id),
+    name: project.name,
+    creation_time: project.createdAt.toISOString(),
+    update_time: project.updatedAt.toISOString(),
     deleted: false,
     togglable: true,
-    current_user_role_id: highestRole(roles),
+    // Harbor ranks roles by power, not by id; 0 when the caller holds none.
+    current_user_role_id: highestRole(roles) ?? 0,
     current_user_role_ids: roles,
-    repo_count: row._count.repositories,
-    metadata: readMetadata(row.metadata),
+    repo_count: project.repositoryCount,
+    metadata: project.metadata,
     cve_allowlist: cveAllowlist,
   };
-  if (row.ownerId !== null) dto.owner_id = Number(row.ownerId);
-  if (detail && row.owner) dto.owner_name = row.owner.username;
+  if (project.ownerId !== null) dto.owner_id = Number(project.ownerId);
+  if (detail && project.ownerName !== null) dto.owner_name = project.ownerName;
   return dto;
 }
 
-// Harbor ranks roles by power, not by id: projectAdmin, maintainer, developer, guest, limitedGuest.
-const ROLE_RANK: number[] = [
-  ProjectRole.ProjectAdmin,
-  ProjectRole.Maintainer,
-  ProjectRole.Developer,
-  ProjectRole.Guest,
-  ProjectRole.LimitedGuest,
-];
-
-function highestRole(roles: number[]): number {
-  return ROLE_RANK.find((role) => roles.includes(role)) ?? 0;
-}
-
-function publicIs(value: boolean): Prisma.ProjectWhereInput {
-  const isPublic: Prisma.ProjectWhereInput = { metadata: { path: ['public'], equals: 'true' } };
-  return value ? isPublic : { NOT: isPublic };
-}
-
-function queryFilter(key: string, term: QueryTerm): Prisma.ProjectWhereInput {
+function queryFilter(key: string, term: QueryTerm): ProjectCondition {
   switch (key) {
     case 'name':
-      if (term.kind === 'fuzzy') return { name: { contains: likeEscape(term.value) } };
-      if (term.kind === 'anyOf') return { name: { in: term.values } };
-      return { name: (term as { value: string }).value };
+      if (term.kind === 'fuzzy') return { kind: 'nameContains', value: term.value };
+      if (term.kind === 'anyOf') return { kind: 'nameIn', values: term.values };
+      return { kind: 'nameIs', value: (term as { value: string }).value };
     case 'project_id': {
       const values = term.kind === 'anyOf' ? term.values : [(term as { value: string }).value];
       for (const value of values) {
         if (!/^\d{1,18}$/.test(value))
           throw HarborError.badRequest(`invalid project_id "${truncate(value)}" in q`);
       }
-      return { id: { in: values.map(BigInt) } };
+      return { kind: 'idIn', values: values.map(BigInt) };
     }
     case 'public': {
       const value = (term as { value: string }).value;
       if (value !== 'true' && value !== 'false')
         throw HarborError.badRequest('public in q must be true or false');
-      return publicIs(value === 'true');
+      return { kind: 'public', value: value === 'true' };
     }
     default:
-      return { owner: { username: (term as { value: string }).value } };
+      return { kind: 'ownerIs', username: (term as { value: string }).value };
   }
 }
 
@@ -519,29 +490,8 @@ function revokeIfHidden(revoke: Revoke, project: string, before: object, after: 
   if (isPublic(before) && !isPublic(after)) revoke([projectHiddenKey(project)]);
 }
 
-/** Reads the project row under a lock, so concurrent metadata changes do not lose each other's keys. */
-async function lockProject(tx: Prisma.TransactionClient, id: bigint): Promise<{ metadata: unknown }> {
-  const rows = await tx.$queryRaw<{ metadata: unknown }[]>`
-    SELECT metadata FROM project WHERE id = ${id} FOR NO KEY UPDATE`;
-  const row = rows[0];
-  if (!row) throw HarborError.notFound(`project ${id} not found`);
-  return row;
-}
-
 function deletionRefusal(name: string, repositories: number): string {
   return `the project ${name} contains ${repositories === 1 ? 'a repository' : `${repositories} repositories`} and cannot be deleted; delete its repositories first`;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
-function isForeignKeyViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2003';
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2025';
 }
 
 function truncate(value: string): string {

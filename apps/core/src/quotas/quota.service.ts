@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '@berth/db';
+import { Database, QuotaRepository, type ProjectQuota } from '@berth/db';
 import { AuditService } from '../audit/audit.service.js';
 import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
-import { DatabaseService } from '../database/database.service.js';
 import { pageRequest, parseSort, toPage, type Page } from '../system/harbor-listing.js';
 import type { QuotaDto, TListQuotasQuery, TUpdateQuotaRequest } from './quota.dto.js';
 
@@ -15,17 +14,6 @@ const QUOTA_SORT_FIELDS = {
   id: 'id',
 } as const;
 
-const quotaSelect = {
-  id: true,
-  name: true,
-  quotaLimit: true,
-  quotaUsed: true,
-  createdAt: true,
-  updatedAt: true,
-  owner: { select: { username: true } },
-} satisfies Prisma.ProjectSelect;
-type QuotaRow = Prisma.ProjectGetPayload<{ select: typeof quotaSelect }>;
-
 /**
  * Storage quotas, one per project (`project.quota_limit` / `quota_used`). Usage is kept by the
  * registry's metadata store in the transaction of each manifest push and delete; only the limit
@@ -34,7 +22,8 @@ type QuotaRow = Prisma.ProjectGetPayload<{ select: typeof quotaSelect }>;
 @Injectable()
 export class QuotaService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(QuotaRepository) private readonly quotas: QuotaRepository,
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
@@ -42,36 +31,26 @@ export class QuotaService {
     const page = pageRequest(query);
     // Every quota references a project; another reference type matches nothing.
     if (query.reference !== undefined && query.reference !== 'project') return toPage([], 0, page);
-    const where: Prisma.ProjectWhereInput = {};
+    let projectId: bigint | undefined;
     if (query.reference_id !== undefined) {
       if (!/^\d{1,18}$/.test(query.reference_id)) {
         throw HarborError.badRequest('reference_id must be a project id (a positive integer)');
       }
-      where.id = BigInt(query.reference_id);
+      projectId = BigInt(query.reference_id);
     }
-    const sort = parseSort(query.sort, QUOTA_SORT_FIELDS);
-    const orderBy: Prisma.ProjectOrderByWithRelationInput[] = [
-      ...sort.map((key) => ({ [key.field]: key.descending ? 'desc' : 'asc' })),
-      { id: 'asc' },
-    ];
-    const prisma = this.database.prisma;
-    const [total, rows] = await Promise.all([
-      prisma.project.count({ where }),
-      prisma.project.findMany({
-        where,
-        orderBy,
-        skip: page.offset,
-        take: page.pageSize,
-        select: quotaSelect,
-      }),
-    ]);
-    return toPage(rows.map(toQuotaDto), total, page);
+    const { total, items } = await this.quotas.list({
+      ...(projectId !== undefined ? { projectId } : {}),
+      sort: parseSort(query.sort, QUOTA_SORT_FIELDS),
+      offset: page.offset,
+      limit: page.pageSize,
+    });
+    return toPage(items.map(toQuotaDto), total, page);
   }
 
   async get(id: bigint): Promise<QuotaDto> {
-    const row = await this.database.prisma.project.findUnique({ where: { id }, select: quotaSelect });
-    if (!row) throw HarborError.notFound(`quota ${id} not found`);
-    return toQuotaDto(row);
+    const quota = await this.quotas.find(id);
+    if (!quota) throw HarborError.notFound(`quota ${id} not found`);
+    return toQuotaDto(quota);
   }
 
   async update(
@@ -80,30 +59,28 @@ export class QuotaService {
     principal: Principal,
     clientIp: string,
   ): Promise<void> {
-    const { count } = await this.database.prisma.project.updateMany({
-      where: { id },
-      data: { quotaLimit: BigInt(request.hard.storage) },
-    });
-    if (count === 0) throw HarborError.notFound(`quota ${id} not found`);
-    const project = await this.database.prisma.project.findUnique({ where: { id }, select: { name: true } });
-    await this.audit.record({
-      projectId: id,
-      operation: 'update',
-      resourceType: 'quota',
-      resource: `${project?.name ?? id}:storage=${request.hard.storage}`,
-      username: principalName(principal),
-      clientIp,
+    await this.database.transaction(async (tx) => {
+      const projectName = await this.quotas.setLimit(tx, id, BigInt(request.hard.storage));
+      if (projectName === null) throw HarborError.notFound(`quota ${id} not found`);
+      await this.audit.append(tx, {
+        projectId: id,
+        operation: 'update',
+        resourceType: 'quota',
+        resource: `${projectName}:storage=${request.hard.storage}`,
+        username: principalName(principal),
+        clientIp,
+      });
     });
   }
 }
 
-function toQuotaDto(row: QuotaRow): QuotaDto {
+function toQuotaDto(quota: ProjectQuota): QuotaDto {
   return {
-    id: Number(row.id),
-    ref: { id: Number(row.id), name: row.name, owner_name: row.owner?.username ?? '' },
-    hard: { storage: Number(row.quotaLimit) },
-    used: { storage: Number(row.quotaUsed) },
-    creation_time: row.createdAt.toISOString(),
-    update_time: row.updatedAt.toISOString(),
+    id: Number(quota.projectId),
+    ref: { id: Number(quota.projectId), name: quota.projectName, owner_name: quota.ownerName ?? '' },
+    hard: { storage: Number(quota.limit) },
+    used: { storage: Number(quota.used) },
+    creation_time: quota.createdAt.toISOString(),
+    update_time: quota.updatedAt.toISOString(),
   };
 }

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { Inject, Injectable } from '@nestjs/common';
@@ -7,6 +8,9 @@ import {
   type AuthorizationResult,
   type Authorizer,
 } from '@berth/distribution';
+import { AuthenticationService, parseBasic } from '../auth/authentication.service.js';
+import { principalName, type RobotPrincipal, type UserPrincipal } from '../auth/principal.js';
+import { HarborError } from '../common/harbor-error.js';
 import { ProjectLookupService } from '../rbac/project-lookup.service.js';
 import { TokenService } from '../token/token.service.js';
 import {
@@ -25,6 +29,9 @@ import { TokenVerifier, type VerifiedToken } from '../token/token-verifier.js';
 
 const DENIED = 'requested access to the resource is denied';
 const AUTHENTICATION_REQUIRED = 'authentication required';
+/** How long what Basic credentials may do in a repository is reused before it is asked again. */
+const BASIC_GRANT_TTL_MS = 5_000;
+const MAX_BASIC_GRANTS = 10_000;
 
 type ChallengeError = 'invalid_token' | 'insufficient_scope';
 
@@ -40,10 +47,19 @@ type ChallengeError = 'invalid_token' | 'insufficient_scope';
  *   repository): 401 `insufficient_scope`, so the client asks again with the scope in the challenge;
  * - a token of a signed-in subject who may not do it: 403 `DENIED` (saying so when the project does
  *   not exist); for an anonymous token, 401, as logging in may help.
+ *
+ * Basic credentials are accepted too, as Harbor accepts them (`curl -u`, scripts): checked and
+ * throttled as the token service checks them (the verified credentials cached for seconds), and
+ * allowed what a token for the same scope would be granted. That grant is kept a few seconds per
+ * credentials and scope, and dropped at once when the subject's or project's rights are revoked.
  */
 @Injectable()
 export class TokenAuthorizer implements Authorizer {
+  private readonly basicGrants = new Map<string, { granted: ResourceActions[]; at: number }>();
+  private readonly grantSalt = randomBytes(32);
+
   constructor(
+    @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(TokenVerifier) private readonly verifier: TokenVerifier,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
@@ -67,6 +83,8 @@ export class TokenAuthorizer implements Authorizer {
     const sourceScope: ResourceActions[] = source
       ? [{ type: 'repository', name: source, actions: ['pull'] }]
       : [];
+    const basic = parseBasic(req.headers.authorization);
+    if (basic) return this.authorizeBasic(req, basic, needed, sourceScope);
     const bearer = parseBearer(req.headers.authorization);
     if (!bearer) return this.challenge(req, needed && [needed, ...sourceScope], AUTHENTICATION_REQUIRED);
     const check = await this.verifier.verify(bearer);
@@ -123,6 +141,80 @@ export class TokenAuthorizer implements Authorizer {
       );
     }
     return this.deny(req, needed, await this.denialReason(needed));
+  }
+
+  /** Basic credentials: what a token for the same scopes would allow, without the round trip. */
+  private async authorizeBasic(
+    req: IncomingMessage,
+    credentials: { username: string; password: string },
+    needed: ResourceActions | null,
+    sourceScope: ResourceActions[],
+  ): Promise<AuthorizationResult> {
+    const scopes = needed ? [needed, ...sourceScope] : null;
+    let principal: UserPrincipal | RobotPrincipal | null;
+    try {
+      principal = await this.authentication.verifyCredentials(
+        credentials.username,
+        credentials.password,
+        req.socket.remoteAddress ?? '',
+      );
+    } catch (error) {
+      if (error instanceof HarborError && error.status === 429) {
+        return {
+          allowed: false,
+          status: 401,
+          challenge: this.challengeHeader(req, scopes),
+          message: error.message,
+        };
+      }
+      throw error;
+    }
+    if (!principal)
+      return this.challenge(req, scopes, `${AUTHENTICATION_REQUIRED}: invalid username or password`);
+    const subject = principalName(principal);
+    if (!needed) return { allowed: true, subject };
+    const granted = await this.basicGrant(credentials, principal, subject, [needed, ...sourceScope]);
+    const token = { subject, access: granted } as Pick<VerifiedToken, 'subject' | 'access'>;
+    if (covers(token, needed)) return { allowed: true, subject };
+    return this.deny(req, needed, await this.denialReason(needed));
+  }
+
+  private async basicGrant(
+    credentials: { username: string; password: string },
+    principal: UserPrincipal | RobotPrincipal,
+    subject: string,
+    scopes: ResourceActions[],
+  ): Promise<ResourceActions[]> {
+    // Keyed by an HMAC under a per-process salt: no secret is kept in memory as it was sent.
+    const key = createHmac('sha256', this.grantSalt)
+      .update(`${credentials.username}\0${credentials.password}\0${scopes.map(formatScope).join(' ')}`)
+      .digest('base64url');
+    const cached = this.basicGrants.get(key);
+    const now = Date.now();
+    if (cached && now - cached.at < BASIC_GRANT_TTL_MS && !this.grantRevoked(subject, scopes, cached.at)) {
+      return cached.granted;
+    }
+    const granted = await this.tokens.grant(principal, scopes);
+    if (this.basicGrants.size >= MAX_BASIC_GRANTS) {
+      const oldest = this.basicGrants.keys().next().value;
+      if (oldest !== undefined) this.basicGrants.delete(oldest);
+    }
+    this.basicGrants.set(key, { granted, at: now });
+    return granted;
+  }
+
+  /** Whether rights were revoked since `at` (ms) for the subject or the projects of `scopes`. */
+  private grantRevoked(subject: string, scopes: ResourceActions[], at: number): boolean {
+    const second = Math.floor(at / 1000);
+    if (this.revocations.isRevoked(subject, second)) return true;
+    return scopes.some((scope) => {
+      const parts = scope.type === 'repository' ? splitRepository(scope.name) : null;
+      return (
+        parts !== null &&
+        (this.revocations.isRevoked(projectDeletedKey(parts.project), second) ||
+          this.revocations.isRevoked(projectHiddenKey(parts.project), second))
+      );
+    });
   }
 
   /**
@@ -196,7 +288,7 @@ function neededScope(access: AccessRequest): ResourceActions | null {
   return null;
 }
 
-function covers(token: VerifiedToken, needed: ResourceActions): boolean {
+function covers(token: Pick<VerifiedToken, 'access'>, needed: ResourceActions): boolean {
   const entry = findEntry(token, needed.type, needed.name);
   if (!entry) return false;
   if (needed.type === 'registry') return entry.actions.includes('*');
@@ -204,7 +296,11 @@ function covers(token: VerifiedToken, needed: ResourceActions): boolean {
   return requestedRepositoryActions(needed.actions).every((action) => granted.includes(action));
 }
 
-function findEntry(token: VerifiedToken, type: string, name: string): ResourceActions | undefined {
+function findEntry(
+  token: Pick<VerifiedToken, 'access'>,
+  type: string,
+  name: string,
+): ResourceActions | undefined {
   return token.access.find((entry) => entry.type === type && entry.name === name);
 }
 

@@ -1,15 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '@berth/db';
+import {
+  Database,
+  ProjectRepository,
+  RecordNotFoundError,
+  RobotRepository,
+  SystemSettingRepository,
+  UniqueViolationError,
+  type Robot,
+  type RobotChanges,
+  type RobotPermissionEntry,
+  type RobotSortField,
+  type Tx,
+} from '@berth/db';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthenticationService } from '../auth/authentication.service.js';
 import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
 import { hashPassword } from '../crypto/password-hasher.js';
-import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
-import { isPublic } from '../rbac/project-lookup.service.js';
-import { TokenRevocationService } from '../token/token-revocation.service.js';
+import { projectRefOf } from '../rbac/project-lookup.service.js';
+import { TokenRevocationService, type Revoke } from '../token/token-revocation.service.js';
 import {
   Action,
   ALL_PROJECT_PERMISSIONS,
@@ -31,9 +42,8 @@ import {
   type TRobotPermission,
   type TUpdateRobotRequest,
 } from './robot.dto.js';
-import { parseRobotQuery, parseRobotSort, type RobotSort } from './robot-query.js';
+import { parseRobotQuery, parseRobotSort, type RobotSortKey } from './robot-query.js';
 
-type RobotRow = Prisma.RobotGetPayload<{ include: { project: true } }>;
 type Level = 'system' | 'project';
 
 /** Days a robot lives when created with duration 0 and no `robot_token_duration` setting. */
@@ -52,7 +62,10 @@ const SECRET_RULE =
 @Injectable()
 export class RobotService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(RobotRepository) private readonly robots: RobotRepository,
+    @Inject(ProjectRepository) private readonly projects: ProjectRepository,
+    @Inject(SystemSettingRepository) private readonly settings: SystemSettingRepository,
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(AuditService) private readonly audit: AuditService,
@@ -74,31 +87,20 @@ export class RobotService {
     }
     await this.requireAccess(principal, level, project, Action.List);
 
-    const where: Prisma.RobotWhereInput = {
+    const page = query.page ?? 1;
+    const pageSize = query.page_size ?? 10;
+    const { total, items } = await this.robots.list({
       level,
       projectId: project ? project.id : null,
       ...(filter.name
-        ? {
-            name: filter.name.fuzzy
-              ? { contains: this.shortName(filter.name.value, project) }
-              : this.shortName(filter.name.value, project),
-          }
+        ? { name: { value: this.shortName(filter.name.value, project), fuzzy: filter.name.fuzzy } }
         : {}),
-    };
-    const page = query.page ?? 1;
-    const pageSize = query.page_size ?? 10;
-    const [total, rows] = await Promise.all([
-      this.database.prisma.robot.count({ where }),
-      this.database.prisma.robot.findMany({
-        where,
-        include: { project: true },
-        orderBy: orderBy(sort),
-        skip: (page - 1) * pageSize,
-        take: pageSize,
-      }),
-    ]);
+      sort: sort.map(({ key, descending }) => ({ field: SORT_FIELDS[key], descending })),
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
     const prefix = await this.authentication.robotPrefix();
-    return { items: rows.map((row) => toDto(row, prefix)), total, page, pageSize };
+    return { items: items.map((robot) => toDto(robot, prefix)), total, page, pageSize };
   }
 
   async get(id: string): Promise<RobotDto> {
@@ -124,15 +126,10 @@ export class RobotService {
     const prefix = await this.authentication.robotPrefix();
     const fullName = fullNameOf(prefix, request.name, project?.name ?? null);
 
-    const robot = await this.database.prisma.$transaction(async (tx) => {
-      // The unique index cannot see duplicates among system robots (NULL project), so names are serialised here.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`robot:${request.level}:${request.name}`}))`;
-      const existing = await tx.robot.findFirst({
-        where: { name: request.name, level: request.level, projectId: project?.id ?? null },
-      });
-      if (existing) throw HarborError.conflict(`robot account ${fullName} already exists`);
-      return tx.robot.create({
-        data: {
+    let robot: Robot;
+    try {
+      robot = await this.database.transaction(async (tx) => {
+        const created = await this.robots.create(tx, {
           name: request.name,
           description: request.description ?? '',
           level: request.level,
@@ -142,13 +139,18 @@ export class RobotService {
           expiresAt: expiry(createdAt, duration),
           disabled: request.disable ?? false,
           creatorRef: principal.id,
-          permissions: request.permissions as unknown as Prisma.InputJsonArray,
+          permissions: request.permissions as RobotPermissionEntry[],
           createdAt,
-          updatedAt: createdAt,
-        },
+        });
+        await this.append(tx, principal, 'create', fullName, project?.id ?? null, clientIp);
+        return created;
       });
-    });
-    await this.record(principal, 'create', fullName, project?.id ?? null, clientIp);
+    } catch (error) {
+      if (error instanceof UniqueViolationError) {
+        throw HarborError.conflict(`robot account ${fullName} already exists`);
+      }
+      throw error;
+    }
     return {
       id: Number(robot.id),
       name: fullName,
@@ -166,8 +168,8 @@ export class RobotService {
   ): Promise<void> {
     requireUser(principal);
     const robot = await this.find(id);
-    const level = levelOf(robot);
-    const project = projectRefOf(robot);
+    const level = robot.level;
+    const project = robotProjectRef(robot);
     const prefix = await this.authentication.robotPrefix();
     const fullName = fullNameOf(prefix, robot.name, robot.project?.name ?? null);
     if (request.level !== level || (request.name !== robot.name && request.name !== fullName)) {
@@ -181,22 +183,22 @@ export class RobotService {
     }
     await this.requireGrantable(principal, request.permissions);
 
-    const data: Prisma.RobotUpdateInput = {
+    const changes: RobotChanges = {
       description: request.description ?? robot.description,
       disabled: request.disable ?? robot.disabled,
-      permissions: request.permissions as unknown as Prisma.InputJsonArray,
+      permissions: request.permissions as RobotPermissionEntry[],
     };
     if (request.duration !== undefined && request.duration !== null && request.duration !== robot.duration) {
       const duration = await this.effectiveDuration(request.duration);
-      data.duration = duration;
-      data.expiresAt = expiry(robot.createdAt, duration);
+      changes.duration = duration;
+      changes.expiresAt = expiry(robot.createdAt, duration);
     }
-    await this.revocations.transaction(async (tx, revoke) => {
-      await tx.robot.update({ where: { id: robot.id }, data });
+    await this.change(robot, async (tx, revoke) => {
+      await this.robots.update(tx, robot.id, changes);
       // Tokens issued before carry what the robot held then: disabled or narrowed, they must stop.
       revoke([fullName]);
+      await this.append(tx, principal, 'update', fullName, robot.project?.id ?? null, clientIp);
     });
-    await this.record(principal, 'update', fullName, robot.projectId, clientIp);
   }
 
   async delete(principal: Principal, id: string, clientIp: string): Promise<void> {
@@ -207,11 +209,11 @@ export class RobotService {
       robot.project?.name ?? null,
     );
     await this.revocations.transaction(async (tx, revoke) => {
-      await tx.robot.deleteMany({ where: { id: robot.id } });
+      await this.robots.delete(tx, robot.id);
       // Neither logins verified moments ago nor registry tokens may outlive the robot.
       revoke([fullName]);
+      await this.append(tx, principal, 'delete', fullName, robot.project?.id ?? null, clientIp);
     });
-    await this.record(principal, 'delete', fullName, robot.projectId, clientIp);
   }
 
   /** Replaces the secret with the one given or a new random one, which is answered (once). */
@@ -231,12 +233,12 @@ export class RobotService {
       robot.name,
       robot.project?.name ?? null,
     );
-    await this.revocations.transaction(async (tx, revoke) => {
-      await tx.robot.update({ where: { id: robot.id }, data: { secretHash } });
+    await this.change(robot, async (tx, revoke) => {
+      await this.robots.update(tx, robot.id, { secretHash });
       // A secret is refreshed because the old one may have leaked: so may its tokens.
       revoke([fullName]);
+      await this.append(tx, principal, 'update', fullName, robot.project?.id ?? null, clientIp);
     });
-    await this.record(principal, 'update', fullName, robot.projectId, clientIp);
     return { secret };
   }
 
@@ -328,37 +330,42 @@ export class RobotService {
   }
 
   private async projectByName(principal: Principal, name: string): Promise<ProjectRef> {
-    const project = await this.database.prisma.project.findUnique({ where: { name } });
+    const project = await this.projects.findByName(name);
     if (!project) throw notFoundFor(principal, `project ${name} not found`);
-    return { id: project.id, name: project.name, public: isPublic(project.metadata) };
+    return projectRefOf(project);
   }
 
   private async projectById(principal: Principal, id: bigint): Promise<ProjectRef> {
-    const project = await this.database.prisma.project.findUnique({ where: { id } });
+    const project = await this.projects.findById(id);
     if (!project) throw notFoundFor(principal, `project ${id} not found`);
-    return { id: project.id, name: project.name, public: isPublic(project.metadata) };
+    return projectRefOf(project);
   }
 
   // --- helpers -----------------------------------------------------------------------------------
 
-  private async find(id: string): Promise<RobotRow> {
+  private async find(id: string): Promise<Robot> {
     if (!/^\d{1,18}$/.test(id))
       throw HarborError.badRequest(`robot_id must be a positive integer, got "${id.slice(0, 40)}"`);
-    const robot = await this.database.prisma.robot.findUnique({
-      where: { id: BigInt(id) },
-      include: { project: true },
-    });
+    const robot = await this.robots.findById(BigInt(id));
     if (!robot) throw HarborError.notFound(`robot account ${id} not found`);
     return robot;
+  }
+
+  /** Runs a change of `robot` that revokes its tokens; a robot deleted meanwhile answers 404. */
+  private async change(robot: Robot, work: (tx: Tx, revoke: Revoke) => Promise<void>): Promise<void> {
+    try {
+      await this.revocations.transaction(work);
+    } catch (error) {
+      if (error instanceof RecordNotFoundError)
+        throw HarborError.notFound(`robot account ${robot.id} not found`);
+      throw error;
+    }
   }
 
   /** 0 means the `robot_token_duration` setting (days), else 30. */
   private async effectiveDuration(duration: number): Promise<number> {
     if (duration !== 0) return duration;
-    const setting = await this.database.prisma.systemSetting.findUnique({
-      where: { key: 'robot_token_duration' },
-    });
-    const days = Number(setting?.value);
+    const days = Number(await this.settings.value('robot_token_duration'));
     return Number.isInteger(days) && days > 0 ? days : DEFAULT_ROBOT_DAYS;
   }
 
@@ -370,14 +377,15 @@ export class RobotService {
     return dollar !== -1 && !ROBOT_NAME_PATTERN.test(value) ? value.slice(dollar + 1) : value;
   }
 
-  private async record(
+  private async append(
+    tx: Tx,
     principal: Principal,
     operation: string,
     resource: string,
     projectId: bigint | null,
     clientIp: string,
   ): Promise<void> {
-    await this.audit.record({
+    await this.audit.append(tx, {
       projectId,
       operation,
       resourceType: 'robot',
@@ -433,30 +441,19 @@ export function fullNameOf(prefix: string, name: string, projectName: string | n
   return projectName === null ? `${prefix}${name}` : `${prefix}${projectName}+${name}`;
 }
 
-function levelOf(robot: RobotRow): Level {
-  return robot.level === 'project' ? 'project' : 'system';
+const SORT_FIELDS: Record<RobotSortKey, RobotSortField> = {
+  id: 'id',
+  name: 'name',
+  creationTime: 'createdAt',
+  updateTime: 'updatedAt',
+  expiresAt: 'expiresAt',
+};
+
+function robotProjectRef(robot: Robot): ProjectRef | null {
+  return robot.project ? projectRefOf(robot.project) : null;
 }
 
-function projectRefOf(robot: RobotRow): ProjectRef | null {
-  return robot.project
-    ? { id: robot.project.id, name: robot.project.name, public: isPublic(robot.project.metadata) }
-    : null;
-}
-
-function orderBy(sort: RobotSort[]): Prisma.RobotOrderByWithRelationInput[] {
-  const fields = {
-    id: 'id',
-    name: 'name',
-    creationTime: 'createdAt',
-    updateTime: 'updatedAt',
-    expiresAt: 'expiresAt',
-  } as const;
-  const order = sort.map(({ key, descending }) => ({ [fields[key]]: descending ? 'desc' : 'asc' }));
-  if (!sort.some(({ key }) => key === 'id')) order.push({ id: 'asc' });
-  return order;
-}
-
-function toDto(robot: RobotRow, prefix: string): RobotDto {
+function toDto(robot: Robot, prefix: string): RobotDto {
   return {
     id: Number(robot.id),
     name: fullNameOf(prefix, robot.name, robot.project?.name ?? null),
@@ -466,7 +463,7 @@ function toDto(robot: RobotRow, prefix: string): RobotDto {
     editable: true,
     disable: robot.disabled,
     expires_at: robot.expiresAt ? Math.floor(robot.expiresAt.getTime() / 1000) : -1,
-    permissions: robot.permissions as unknown as TRobotPermission[],
+    permissions: robot.permissions as TRobotPermission[],
     creator_type: 'local',
     creator_ref: robot.creatorRef === null ? 0 : Number(robot.creatorRef),
     creation_time: robot.createdAt.toISOString(),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Database, SystemSettingRepository } from '@berth/db';
 import { AuditService } from '../audit/audit.service.js';
 import { principalName, type Principal } from '../auth/principal.js';
-import { DatabaseService } from '../database/database.service.js';
 import {
   SETTING_DEFAULTS,
   SETTING_KEYS,
@@ -17,28 +17,26 @@ import {
 @Injectable()
 export class ConfigurationService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(SystemSettingRepository) private readonly settingsStore: SystemSettingRepository,
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
   async settings(): Promise<Settings> {
-    const rows = await this.database.prisma.systemSetting.findMany({
-      where: { key: { in: SETTING_KEYS } },
-    });
+    const stored = await this.settingsStore.values(SETTING_KEYS);
     const settings: Settings = { ...SETTING_DEFAULTS };
-    for (const row of rows) {
-      const key = row.key as SettingKey;
+    for (const [key, value] of stored) {
       // A value of the wrong type (hand-edited row) falls back to the default rather than failing.
-      if (typeof row.value === typeof SETTING_DEFAULTS[key])
-        (settings as Record<string, unknown>)[key] = row.value;
+      if (typeof value === typeof SETTING_DEFAULTS[key as SettingKey])
+        (settings as Record<string, unknown>)[key] = value;
     }
     return settings;
   }
 
   async get<K extends SettingKey>(key: K): Promise<Settings[K]> {
-    const row = await this.database.prisma.systemSetting.findUnique({ where: { key } });
-    return row && typeof row.value === typeof SETTING_DEFAULTS[key]
-      ? (row.value as Settings[K])
+    const value = await this.settingsStore.value(key);
+    return value !== undefined && typeof value === typeof SETTING_DEFAULTS[key]
+      ? (value as Settings[K])
       : SETTING_DEFAULTS[key];
   }
 
@@ -51,21 +49,15 @@ export class ConfigurationService {
       changes[key] === undefined ? [] : [[key, changes[key]] as const],
     );
     if (entries.length) {
-      await this.database.prisma.$transaction(
-        entries.map(([key, value]) =>
-          this.database.prisma.systemSetting.upsert({
-            where: { key },
-            create: { key, value },
-            update: { value },
-          }),
-        ),
-      );
-      await this.audit.record({
-        operation: 'update',
-        resourceType: 'configuration',
-        resource: entries.map(([key]) => key).join(','),
-        username: principalName(principal),
-        clientIp,
+      await this.database.transaction(async (tx) => {
+        await this.settingsStore.put(tx, entries);
+        await this.audit.append(tx, {
+          operation: 'update',
+          resourceType: 'configuration',
+          resource: entries.map(([key]) => key).join(','),
+          username: principalName(principal),
+          clientIp,
+        });
       });
     }
     return this.settings();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.js';
 import { startCore, type CoreProcess } from '../support/core-process.js';
 import { assertHarborResponse } from '../support/harbor-swagger.js';
 import {
@@ -481,14 +482,22 @@ describe('artifacts API', () => {
         expect((await api(core.url, 'GET', `${artifactsPath()}/${digest}`, { as: ADMIN })).status).toBe(404);
       }
       expect((await seed.registry.get(`/v2/${project}/app/manifests/v1`)).status).toBe(404);
-      const audit = await seed.pool.query(
-        // The push through /v2/ is audited too (as `create`); this checks the API's delete entry.
-        `SELECT operation, resource_type, resource, username FROM audit_log WHERE resource = $1 AND operation = 'delete'`,
-        [`${project}/app:v1`],
-      );
-      expect(audit.rows).toEqual([
-        { operation: 'delete', resource_type: 'artifact', resource: `${project}/app:v1`, username: 'admin' },
-      ]);
+      // The push through /v2/ is audited too (as `create`); this checks the API's delete entry,
+      // which the outbox delivers right after the commit.
+      await eventually(async () => {
+        const audit = await seed.pool.query(
+          `SELECT operation, resource_type, resource, username FROM audit_log WHERE resource = $1 AND operation = 'delete'`,
+          [`${project}/app:v1`],
+        );
+        expect(audit.rows).toEqual([
+          {
+            operation: 'delete',
+            resource_type: 'artifact',
+            resource: `${project}/app:v1`,
+            username: 'admin',
+          },
+        ]);
+      });
     });
 
     it('deletes an index with the children nothing else uses', async () => {

@@ -295,11 +295,15 @@ describe('project members API', () => {
       expect((await owner.client.get(`${members()}/${mid}`)).status).toBe(404);
       expect((await owner.client.delete(`${members()}/${mid}`)).status).toBe(404);
       expect((await user.client.get(`/projects/${project}`)).status).toBe(403);
-      const audit = await db.query<{ operation: string }>(
-        "SELECT operation FROM audit_log WHERE resource_type = 'member' AND resource = $1 ORDER BY id",
-        [`${project}:${user.name}`],
-      );
-      expect(audit.map((row) => row.operation)).toEqual(['create', 'delete']);
+      // The outbox delivers audit entries after the commit: wait for them.
+      const operations = async () =>
+        (
+          await db.query<{ operation: string }>(
+            "SELECT operation FROM audit_log WHERE resource_type = 'member' AND resource = $1 ORDER BY id",
+            [`${project}:${user.name}`],
+          )
+        ).map((row) => row.operation);
+      await expect.poll(operations).toEqual(['create', 'delete']);
     });
 
     it('refuses bad ids and bodies', async () => {

@@ -533,11 +533,15 @@ describe('projects API', () => {
       expect((await owner.client.delete(`/projects/${name}`)).status).toBe(200);
       expect((await owner.client.get(`/projects/${name}`)).status).toBe(404);
       expect((await owner.client.head(`/projects?project_name=${name}`)).status).toBe(404);
-      const audit = await db.query<{ operation: string }>(
-        "SELECT operation FROM audit_log WHERE resource_type = 'project' AND resource = $1 ORDER BY id",
-        [name],
-      );
-      expect(audit.map((row) => row.operation)).toEqual(['create', 'delete']);
+      // The outbox delivers audit entries after the commit: wait for them.
+      const operations = async () =>
+        (
+          await db.query<{ operation: string }>(
+            "SELECT operation FROM audit_log WHERE resource_type = 'project' AND resource = $1 ORDER BY id",
+            [name],
+          )
+        ).map((row) => row.operation);
+      await expect.poll(operations).toEqual(['create', 'delete']);
     });
 
     it('is refused to roles without delete permission', async () => {

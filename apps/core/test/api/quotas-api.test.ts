@@ -102,11 +102,10 @@ describe('quotas API and enforcement', () => {
       const summary = await admin.get(`/projects/${project.name}/summary`);
       expect(summary.body.quota).toEqual({ hard: { storage: 2_000_000 }, used: { storage: 0 } });
       expect((await admin.put(`/quotas/${project.id}`, { hard: { storage: -1 } })).status).toBe(200);
-      const audit = await db.query(
-        "SELECT 1 FROM audit_log WHERE resource_type = 'quota' AND project_id = $1",
-        [project.id],
-      );
-      expect(audit).toHaveLength(2);
+      // The outbox delivers audit entries after the commit: wait for them.
+      const audit = () =>
+        db.query("SELECT 1 FROM audit_log WHERE resource_type = 'quota' AND project_id = $1", [project.id]);
+      await expect.poll(audit).toHaveLength(2);
     });
 
     it('refuses bad limits and bodies', async () => {

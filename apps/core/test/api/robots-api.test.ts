@@ -119,11 +119,13 @@ describe('POST /robots', () => {
   });
 
   it('is audited', async () => {
-    const rows = await seed.query<{ operation: string; username: string; project_id: string }>(
-      `SELECT operation, username, project_id FROM audit_log WHERE resource_type = 'robot' AND resource = $1`,
-      [`robot$${project.name}+ci`],
-    );
-    expect(rows).toContainEqual({
+    // The outbox delivers audit entries after the commit: wait for them.
+    const rows = () =>
+      seed.query<{ operation: string; username: string; project_id: string }>(
+        `SELECT operation, username, project_id FROM audit_log WHERE resource_type = 'robot' AND resource = $1`,
+        [`robot$${project.name}+ci`],
+      );
+    await expect.poll(rows).toContainEqual({
       operation: 'create',
       username: projectAdmin.username,
       project_id: String(project.id),
@@ -495,11 +497,14 @@ describe('GET, PUT, PATCH, DELETE /robots/{id}', () => {
     expect((await fetchToken(core.url, { username: robot.name, password: 'Chosen-Secret-42' })).status).toBe(
       401,
     );
-    const audit = await seed.query<{ operation: string }>(
-      `SELECT operation FROM audit_log WHERE resource_type = 'robot' AND resource = $1 ORDER BY id`,
-      [robot.name],
-    );
-    expect(audit.map((row) => row.operation)).toEqual(expect.arrayContaining(['create', 'update', 'delete']));
+    const operations = async () =>
+      (
+        await seed.query<{ operation: string }>(
+          `SELECT operation FROM audit_log WHERE resource_type = 'robot' AND resource = $1 ORDER BY id`,
+          [robot.name],
+        )
+      ).map((row) => row.operation);
+    await expect.poll(operations).toEqual(expect.arrayContaining(['create', 'update', 'delete']));
   });
 });
 

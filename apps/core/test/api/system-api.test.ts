@@ -105,9 +105,14 @@ describe('configurations', () => {
     expect(rows[0]!.value).toBe(10_737_418_240);
     expect((await plain.get('/systeminfo')).body.project_creation_restriction).toBe('adminonly');
 
-    const log = await admin.get(`/audit-logs?q=${encodeURIComponent('resource_type=configuration')}`);
-    expect(log.body[0]).toMatchObject({ operation: 'update', username: 'admin' });
-    expect(log.body[0].resource).toContain('storage_per_project');
+    // The outbox delivers audit entries after the commit: wait for this one.
+    const latest = async () =>
+      (await admin.get(`/audit-logs?q=${encodeURIComponent('resource_type=configuration')}`)).body[0];
+    await expect.poll(latest).toMatchObject({
+      operation: 'update',
+      username: 'admin',
+      resource: expect.stringContaining('storage_per_project'),
+    });
 
     await admin.put('/configurations', { project_creation_restriction: 'everyone', storage_per_project: -1 });
   });

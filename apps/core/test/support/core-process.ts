@@ -19,8 +19,9 @@ export interface StartCoreOptions {
   /**
    * `test` (default): a fresh database from `createTestDatabase()`, passed as DATABASE_URL.
    * `embedded`: no DATABASE_URL, so the core runs its own PostgreSQL under the data directory.
+   * `{ url }`: this database, kept on stop (a restart on the same data, a second core beside one).
    */
-  database?: 'test' | 'embedded';
+  database?: 'test' | 'embedded' | { url: string };
   /** Use this data directory and keep it on stop; by default a fresh temporary one, removed on stop. */
   dataDir?: string;
   /** BERTH_PORT; by default a free port found here. 0 lets the core pick (read back from its log). */
@@ -66,6 +67,7 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CorePro
     );
   }
   const mode = options.database ?? 'test';
+  const givenDatabaseUrl = typeof mode === 'object' ? mode.url : null;
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'berth-core-')));
   let testDatabase: { url: string; drop(): Promise<void> } | null = null;
@@ -93,6 +95,7 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CorePro
       BERTH_DATA_DIR: dataDir,
       BERTH_ADMIN_PASSWORD: ADMIN_PASSWORD,
       ...(testDatabase ? { DATABASE_URL: testDatabase.url } : {}),
+      ...(givenDatabaseUrl ? { DATABASE_URL: givenDatabaseUrl } : {}),
       ...options.env,
     });
 
@@ -116,7 +119,9 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CorePro
 
     const port = await waitUntilReady(proc, exited, logs, requestedPort, options.startTimeoutMs ?? 120_000);
     const url = `http://127.0.0.1:${port}`;
-    const databaseUrl = testDatabase ? testDatabase.url : await embeddedDatabaseUrl(dataDir);
+    const databaseUrl = testDatabase
+      ? testDatabase.url
+      : (givenDatabaseUrl ?? (await embeddedDatabaseUrl(dataDir)));
 
     let stopping: Promise<void> | null = null;
     return {

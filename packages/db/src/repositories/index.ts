@@ -1,19 +1,41 @@
 import type { Database } from '../database.js';
 import { OutboxRepository } from '../outbox/outbox.repository.js';
+import { ArtifactRepository } from './artifact.repository.js';
 import { AuditLogRepository } from './audit-log.repository.js';
+import { CveAllowlistRepository } from './cve-allowlist.repository.js';
+import { LabelRepository } from './label.repository.js';
 import { ProjectMemberRepository } from './project-member.repository.js';
 import { ProjectRepository } from './project.repository.js';
 import { PullStatisticsRepository } from './pull-statistics.repository.js';
+import { QuotaRepository } from './quota.repository.js';
 import { RobotRepository } from './robot.repository.js';
 import { SigningKeyRepository } from './signing-key.repository.js';
+import { StatisticsRepository } from './statistics.repository.js';
 import { SystemSettingRepository } from './system-setting.repository.js';
 import { TokenRevocationRepository } from './token-revocation.repository.js';
 import { UserGroupRepository } from './user-group.repository.js';
 import { UserSessionRepository } from './user-session.repository.js';
 import { UserRepository } from './user.repository.js';
+import { VisibilityRepository } from './visibility.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
 export type { AuditLogInsert } from './audit-log.repository.js';
+export {
+  ARTIFACT_SORT_FIELDS,
+  ArtifactRepository,
+  REPOSITORY_SORT_FIELDS,
+  type AccessoryRow,
+  type ArtifactFilter,
+  type ArtifactRow,
+  type ArtifactScope,
+  type LabelRow,
+  type RepositoryFilter,
+  type RepositoryRow,
+  type RepositoryStats,
+  type SortKey,
+  type TagRow,
+} from './artifact.repository.js';
+export { VisibilityRepository, type ProjectSearchHit, type UserMembership } from './visibility.repository.js';
 export { PullStatisticsRepository, type ManifestPulls } from './pull-statistics.repository.js';
 export {
   ProjectRepository,
@@ -45,7 +67,28 @@ export {
   type RobotSortField,
   type RobotWithSecret,
 } from './robot.repository.js';
+export {
+  LabelRepository,
+  type Label,
+  type LabelChanges,
+  type LabelListQuery,
+  type LabelScope,
+  type LabelSortField,
+  type NewLabel,
+} from './label.repository.js';
+export {
+  CveAllowlistRepository,
+  type CveAllowlist,
+  type CveAllowlistContent,
+} from './cve-allowlist.repository.js';
+export {
+  QuotaRepository,
+  type ProjectQuota,
+  type QuotaListQuery,
+  type QuotaSortField,
+} from './quota.repository.js';
 export { SystemSettingRepository } from './system-setting.repository.js';
+export { StatisticsRepository, type ProjectCounts } from './statistics.repository.js';
 export {
   UserRepository,
   type NewUser,
@@ -88,10 +131,16 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   OutboxRepository,
   AuditLogRepository,
   PullStatisticsRepository,
+  ArtifactRepository,
+  VisibilityRepository,
   ProjectRepository,
   ProjectMemberRepository,
   RobotRepository,
+  LabelRepository,
+  CveAllowlistRepository,
+  QuotaRepository,
   SystemSettingRepository,
+  StatisticsRepository,
   UserRepository,
   UserSessionRepository,
   UserGroupRepository,

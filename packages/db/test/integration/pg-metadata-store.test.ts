@@ -50,7 +50,7 @@ describe(PgMetadataStore.name, () => {
   /** Links the manifest's blobs into `repository` and commits it. */
   async function push(repository: string, manifest: NewManifest, tag?: string) {
     for (const blob of manifest.blobs) await sut.linkBlob(repository, blob);
-    const result = await sut.commitManifest(repository, manifest, tag);
+    const result = await sut.commitManifest(repository, manifest, tag ? [tag] : [], []);
     expect(result).toMatchObject({ ok: true });
     return manifest;
   }
@@ -79,6 +79,9 @@ describe(PgMetadataStore.name, () => {
       expect(await sut.getRepositoryBlob(repo, blob.digest)).toEqual({ size: 1234 });
       expect(await sut.getRepositoryBlob(`${repo}-other`, blob.digest)).toBeNull();
       expect(await sut.getRepositoryBlob(repo, newBlob().digest)).toBeNull();
+      // Blobs alone make no artifact: the repository is listed once a manifest is in it.
+      expect(await sut.listRepositories({ limit: 10_000 })).not.toContain(repo);
+      await push(repo, newManifest());
       expect(await sut.listRepositories({ limit: 10_000 })).toContain(repo);
     });
 
@@ -103,9 +106,9 @@ describe(PgMetadataStore.name, () => {
       await sut.linkBlob(repo, blob);
       await sut.linkBlob(`${repo}-mount`, blob);
 
-      expect(await sut.unlinkBlob(repo, blob.digest)).toBe(true);
-      expect(await sut.unlinkBlob(repo, blob.digest)).toBe(false);
-      expect(await sut.unlinkBlob(`${repo}-unknown`, blob.digest)).toBe(false);
+      expect(await sut.unlinkBlob(repo, blob.digest, [])).toBe(true);
+      expect(await sut.unlinkBlob(repo, blob.digest, [])).toBe(false);
+      expect(await sut.unlinkBlob(`${repo}-unknown`, blob.digest, [])).toBe(false);
 
       expect(await sut.getRepositoryBlob(repo, blob.digest)).toBeNull();
       expect(await sut.getRepositoryBlob(`${repo}-mount`, blob.digest)).toEqual({ size: blob.size });
@@ -128,7 +131,7 @@ describe(PgMetadataStore.name, () => {
 
       const results = await Promise.allSettled([
         ...blobs.map((blob) => sut.linkBlob(repo, blob)),
-        ...empties.map((manifest, i) => sut.commitManifest(repo, manifest, `t${i}`)),
+        ...empties.map((manifest, i) => sut.commitManifest(repo, manifest, [`t${i}`], [])),
       ]);
 
       expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
@@ -211,7 +214,7 @@ describe(PgMetadataStore.name, () => {
       await sut.linkBlob(repo, layer);
       const manifest = newManifest({ blobs: [config, layer] });
 
-      const result = await sut.commitManifest(repo, manifest, 'latest');
+      const result = await sut.commitManifest(repo, manifest, ['latest'], []);
 
       expect(result).toEqual({ ok: true, created: true });
       const stored = {
@@ -267,8 +270,8 @@ describe(PgMetadataStore.name, () => {
     it('reports created false when the manifest exists, and still moves the tag', async () => {
       const manifest = await push(repo, newManifest(), 'a');
 
-      expect(await sut.commitManifest(repo, manifest, 'b')).toEqual({ ok: true, created: false });
-      expect(await sut.commitManifest(repo, manifest)).toEqual({ ok: true, created: false });
+      expect(await sut.commitManifest(repo, manifest, ['b'], [])).toEqual({ ok: true, created: false });
+      expect(await sut.commitManifest(repo, manifest, [], [])).toEqual({ ok: true, created: false });
 
       expect(await sut.listTags(repo, { limit: 10 })).toEqual(['a', 'b']);
       const { rows } = await pool.query('SELECT count(*)::int AS n FROM manifest WHERE digest = $1', [
@@ -286,7 +289,7 @@ describe(PgMetadataStore.name, () => {
       const manifest = newManifest({ blobs: [linked, elsewhere, unknown, unknown] });
       const before = { manifests: await count('manifest'), references: await count('manifest_reference') };
 
-      const result = await sut.commitManifest(repo, manifest, 'latest');
+      const result = await sut.commitManifest(repo, manifest, ['latest'], []);
 
       expect(result).toEqual({
         ok: false,
@@ -294,7 +297,7 @@ describe(PgMetadataStore.name, () => {
         missingManifests: [],
       });
       expect(await sut.getManifest(repo, { digest: manifest.digest })).toBeNull();
-      expect(await sut.listTags(repo, { limit: 10 })).toEqual([]);
+      expect(await sut.listTags(repo, { limit: 10 })).toBeNull();
       expect({ manifests: await count('manifest'), references: await count('manifest_reference') }).toEqual(
         before,
       );
@@ -303,7 +306,7 @@ describe(PgMetadataStore.name, () => {
     it('does not create the repository when a commit fails', async () => {
       const manifest = newManifest({ blobs: [newBlob()] });
 
-      const result = await sut.commitManifest(repo, manifest, 'latest');
+      const result = await sut.commitManifest(repo, manifest, ['latest'], []);
 
       expect(result).toMatchObject({ ok: false, missingBlobs: [manifest.blobs[0]!.digest] });
       expect(await sut.listTags(repo, { limit: 10 })).toBeNull();
@@ -319,7 +322,7 @@ describe(PgMetadataStore.name, () => {
         manifests: [present, elsewhere].map(({ digest, size }) => ({ digest, size })),
       });
 
-      const result = await sut.commitManifest(repo, index, 'multi');
+      const result = await sut.commitManifest(repo, index, ['multi'], []);
 
       expect(result).toEqual({ ok: false, missingBlobs: [], missingManifests: [elsewhere.digest] });
       expect(await sut.getManifest(repo, { tag: 'multi' })).toBeNull();
@@ -334,7 +337,7 @@ describe(PgMetadataStore.name, () => {
         manifests: [amd64, arm64].map(({ digest, size }) => ({ digest, size })),
       });
 
-      expect(await sut.commitManifest(repo, index, 'multi')).toEqual({ ok: true, created: true });
+      expect(await sut.commitManifest(repo, index, ['multi'], [])).toEqual({ ok: true, created: true });
       expect((await sut.getManifest(repo, { tag: 'multi' }))?.mediaType).toBe(OCI_INDEX);
     });
 
@@ -347,10 +350,10 @@ describe(PgMetadataStore.name, () => {
           .rows[0]!.updated_at;
 
       await backdate();
-      await sut.commitManifest(repo, manifest, 'v1');
+      await sut.commitManifest(repo, manifest, ['v1'], []);
       expect(await updatedAt()).toEqual(new Date('2020-01-01T00:00:00Z'));
 
-      await sut.commitManifest(repo, manifest, 'v2');
+      await sut.commitManifest(repo, manifest, ['v2'], []);
       expect((await updatedAt()).getFullYear()).toBeGreaterThan(2020);
 
       await backdate();
@@ -359,7 +362,10 @@ describe(PgMetadataStore.name, () => {
     });
 
     it('commits a manifest without blobs into a new repository', async () => {
-      expect(await sut.commitManifest(repo, newManifest(), 'empty')).toEqual({ ok: true, created: true });
+      expect(await sut.commitManifest(repo, newManifest(), ['empty'], [])).toEqual({
+        ok: true,
+        created: true,
+      });
       expect(await sut.listTags(repo, { limit: 10 })).toEqual(['empty']);
     });
 
@@ -369,7 +375,7 @@ describe(PgMetadataStore.name, () => {
       const manifest = newManifest({ blobs: [blob] });
 
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => sut.commitManifest(repo, manifest, `v${i % 3}`)),
+        Array.from({ length: 10 }, (_, i) => sut.commitManifest(repo, manifest, [`v${i % 3}`], [])),
       );
 
       expect(results.every((result) => result.ok)).toBe(true);
@@ -385,8 +391,8 @@ describe(PgMetadataStore.name, () => {
       // Either the unlink wins (the commit reports the blob missing) or the commit wins (the
       // unlink happens after it); never a committed manifest whose blob was unlinked first.
       const [commit, unlinked] = await Promise.all([
-        sut.commitManifest(repo, manifest, 'race'),
-        sut.unlinkBlob(repo, blob.digest),
+        sut.commitManifest(repo, manifest, ['race'], []),
+        sut.unlinkBlob(repo, blob.digest, []),
       ]);
 
       expect(unlinked).toBe(true);
@@ -408,9 +414,9 @@ describe(PgMetadataStore.name, () => {
     it('deletes a tag and leaves the manifest', async () => {
       const manifest = await push(repo, newManifest(), 'v1');
 
-      expect(await sut.deleteTag(repo, 'v1')).toBe(true);
-      expect(await sut.deleteTag(repo, 'v1')).toBe(false);
-      expect(await sut.deleteTag(`${repo}-unknown`, 'v1')).toBe(false);
+      expect(await sut.deleteTag(repo, 'v1', [])).toBe(true);
+      expect(await sut.deleteTag(repo, 'v1', [])).toBe(false);
+      expect(await sut.deleteTag(`${repo}-unknown`, 'v1', [])).toBe(false);
 
       expect(await sut.getManifest(repo, { tag: 'v1' })).toBeNull();
       expect(await sut.getManifest(repo, { digest: manifest.digest })).not.toBeNull();
@@ -420,7 +426,7 @@ describe(PgMetadataStore.name, () => {
     it('lists tags in bytewise order, page by page after `last`', async () => {
       const manifest = await push(repo, newManifest());
       const tags = ['v1.0', 'V2', 'latest', 'a-b', 'a_b', 'a.b', 'ab', '1.0', 'Z'];
-      for (const tag of tags) await sut.commitManifest(repo, manifest, tag);
+      for (const tag of tags) await sut.commitManifest(repo, manifest, tag ? [tag] : [], []);
       const sorted = [...tags].sort();
 
       expect(await sut.listTags(repo, { limit: 100 })).toEqual(sorted);
@@ -432,10 +438,12 @@ describe(PgMetadataStore.name, () => {
       expect(await sut.listTags(repo, { limit: 0 })).toEqual([]);
     });
 
-    it('answers null for an unknown repository and [] for one without tags', async () => {
+    it('answers null for an unknown repository or one without manifests, [] for one without tags', async () => {
       expect(await sut.listTags(repo, { limit: 10 })).toBeNull();
       expect(await sut.listTags(repo, { limit: 10, last: 'a' })).toBeNull();
       await sut.linkBlob(repo, newBlob());
+      expect(await sut.listTags(repo, { limit: 10 })).toBeNull();
+      await push(repo, newManifest());
       expect(await sut.listTags(repo, { limit: 10 })).toEqual([]);
       expect(await sut.listTags(repo, { limit: 10, last: 'a' })).toEqual([]);
     });
@@ -445,10 +453,10 @@ describe(PgMetadataStore.name, () => {
     it('deletes the manifest, its references and every tag pointing at it', async () => {
       const blob = newBlob();
       const manifest = await push(repo, newManifest({ blobs: [blob] }), 'a');
-      await sut.commitManifest(repo, manifest, 'b');
+      await sut.commitManifest(repo, manifest, ['b'], []);
       const other = await push(repo, newManifest(), 'c');
 
-      expect(await sut.deleteManifest(repo, manifest.digest)).toBe(true);
+      expect(await sut.deleteManifest(repo, manifest.digest, [])).toBe(true);
 
       expect(await sut.getManifest(repo, { digest: manifest.digest })).toBeNull();
       expect(await sut.getManifest(repo, { tag: 'a' })).toBeNull();
@@ -462,10 +470,10 @@ describe(PgMetadataStore.name, () => {
 
     it('answers false when there was no such manifest in that repository', async () => {
       const manifest = await push(repo, newManifest());
-      expect(await sut.deleteManifest(`${repo}-other`, manifest.digest)).toBe(false);
-      expect(await sut.deleteManifest(repo, newManifest().digest)).toBe(false);
-      expect(await sut.deleteManifest(repo, manifest.digest)).toBe(true);
-      expect(await sut.deleteManifest(repo, manifest.digest)).toBe(false);
+      expect(await sut.deleteManifest(`${repo}-other`, manifest.digest, [])).toBe(false);
+      expect(await sut.deleteManifest(repo, newManifest().digest, [])).toBe(false);
+      expect(await sut.deleteManifest(repo, manifest.digest, [])).toBe(true);
+      expect(await sut.deleteManifest(repo, manifest.digest, [])).toBe(false);
     });
 
     it('leaves the same digest in other repositories alone', async () => {
@@ -473,7 +481,7 @@ describe(PgMetadataStore.name, () => {
       await push(repo, manifest, 'x');
       await push(`${repo}-other`, manifest, 'x');
 
-      await sut.deleteManifest(repo, manifest.digest);
+      await sut.deleteManifest(repo, manifest.digest, []);
 
       expect(await sut.getManifest(`${repo}-other`, { tag: 'x' })).not.toBeNull();
     });
@@ -484,7 +492,8 @@ describe(PgMetadataStore.name, () => {
       // Names under a prefix no other test uses, so the pages are predictable.
       const prefix = `zz-list-${randomUUID()}`;
       const names = ['b', 'a/c', 'a/b', 'a-b', 'a.b', 'a_b', 'B'].map((suffix) => `${prefix}/${suffix}`);
-      for (const name of names) await sut.linkBlob(name, newBlob());
+      for (const name of names) await push(name, newManifest());
+      await sut.linkBlob(`${prefix}/blobs-only`, newBlob());
       const sorted = [...names].sort();
 
       const all = await sut.listRepositories({ limit: 100_000 });

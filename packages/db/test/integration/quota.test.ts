@@ -98,7 +98,7 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     await link(repo, blobs);
     const manifest = newManifest(blobs);
 
-    expect(await sut.commitManifest(repo, manifest, 'v1')).toEqual({ ok: true, created: true });
+    expect(await sut.commitManifest(repo, manifest, ['v1'], [])).toEqual({ ok: true, created: true });
 
     const expected = 21_300 + manifest.size;
     expect(await usage(project)).toEqual({ used: expected, rows: 4, sum: expected });
@@ -118,12 +118,12 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     const blobs = [newBlob(4000)];
     await link(repo, blobs);
     const manifest = newManifest(blobs);
-    await sut.commitManifest(repo, manifest, 'v1');
+    await sut.commitManifest(repo, manifest, ['v1'], []);
     const before = await usage(project);
 
-    expect(await sut.commitManifest(repo, manifest, 'v1')).toEqual({ ok: true, created: false });
-    expect(await sut.commitManifest(repo, manifest, 'latest')).toEqual({ ok: true, created: false });
-    expect(await sut.commitManifest(repo, manifest)).toEqual({ ok: true, created: false });
+    expect(await sut.commitManifest(repo, manifest, ['v1'], [])).toEqual({ ok: true, created: false });
+    expect(await sut.commitManifest(repo, manifest, ['latest'], [])).toEqual({ ok: true, created: false });
+    expect(await sut.commitManifest(repo, manifest, [], [])).toEqual({ ok: true, created: false });
 
     expect(await usage(project)).toEqual(before);
   });
@@ -137,11 +137,11 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     await link(`${project}/two`, [base, b]);
     const first = newManifest([base, a]);
     const second = newManifest([base, b]);
-    await sut.commitManifest(`${project}/one`, first);
-    await sut.commitManifest(`${project}/two`, second);
+    await sut.commitManifest(`${project}/one`, first, [], []);
+    await sut.commitManifest(`${project}/two`, second, [], []);
     // The same manifest in a second repository: its bytes are already counted too.
     await link(`${project}/three`, [base, a]);
-    await sut.commitManifest(`${project}/three`, first);
+    await sut.commitManifest(`${project}/three`, first, [], []);
 
     const expected = 50_000 + 1000 + 2000 + first.size + second.size;
     expect((await usage(project)).used).toBe(expected);
@@ -156,8 +156,8 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     await link(`${p2}/app`, [shared]);
     const m1 = newManifest([shared]);
     const m2 = newManifest([shared]);
-    await sut.commitManifest(`${p1}/app`, m1);
-    await sut.commitManifest(`${p2}/app`, m2);
+    await sut.commitManifest(`${p1}/app`, m1, [], []);
+    await sut.commitManifest(`${p2}/app`, m2, [], []);
 
     expect((await usage(p1)).used).toBe(10_000 + m1.size);
     expect((await usage(p2)).used).toBe(10_000 + m2.size);
@@ -171,8 +171,8 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     await link(repo, [...amd, ...arm]);
     const child1 = newManifest(amd);
     const child2 = newManifest(arm);
-    await sut.commitManifest(repo, child1);
-    await sut.commitManifest(repo, child2);
+    await sut.commitManifest(repo, child1, [], []);
+    await sut.commitManifest(repo, child2, [], []);
     const afterChildren = (await usage(project)).used;
     const index = newManifest([], {
       children: [
@@ -181,7 +181,7 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
       ],
     });
 
-    expect(await sut.commitManifest(repo, index, 'latest')).toEqual({ ok: true, created: true });
+    expect(await sut.commitManifest(repo, index, ['latest'], [])).toEqual({ ok: true, created: true });
 
     expect((await usage(project)).used).toBe(afterChildren + index.size);
     expect(afterChildren).toBe(7000 + child1.size + child2.size);
@@ -193,13 +193,13 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     const small = [newBlob(2000)];
     await link(repo, small);
     const fits = newManifest(small);
-    expect(await sut.commitManifest(repo, fits, 'v1')).toMatchObject({ ok: true });
+    expect(await sut.commitManifest(repo, fits, ['v1'], [])).toMatchObject({ ok: true });
     const before = await usage(project);
     const big = [newBlob(9000)];
     await link(repo, big);
     const tooBig = newManifest(big);
 
-    const result = await sut.commitManifest(repo, tooBig, 'v2');
+    const result = await sut.commitManifest(repo, tooBig, ['v2'], []);
 
     expect(result.ok).toBe(false);
     expect(result).toHaveProperty('denied');
@@ -218,12 +218,15 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     const project = await newProject(1500);
     const repo = `${project}/app`;
     await link(repo, blobs);
-    expect(await sut.commitManifest(repo, manifest)).toEqual({ ok: true, created: true });
+    expect(await sut.commitManifest(repo, manifest, [], [])).toEqual({ ok: true, created: true });
     expect((await usage(project)).used).toBe(1500);
 
     // Full now, but the same manifest in another repository of the project adds nothing.
     await link(`${project}/copy`, blobs);
-    expect(await sut.commitManifest(`${project}/copy`, manifest)).toEqual({ ok: true, created: true });
+    expect(await sut.commitManifest(`${project}/copy`, manifest, [], [])).toEqual({
+      ok: true,
+      created: true,
+    });
     expect((await usage(project)).used).toBe(1500);
     expect((await usage(project)).rows).toBe(2);
   });
@@ -232,7 +235,9 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     const project = await newProject(-1);
     const blobs = [newBlob(5_000_000_000)];
     await link(`${project}/big`, blobs);
-    expect(await sut.commitManifest(`${project}/big`, newManifest(blobs))).toMatchObject({ ok: true });
+    expect(await sut.commitManifest(`${project}/big`, newManifest(blobs), [], [])).toMatchObject({
+      ok: true,
+    });
     expect((await usage(project)).used).toBeGreaterThan(5_000_000_000);
   });
 
@@ -245,18 +250,18 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     await link(repo, [base, a, b]);
     const first = newManifest([base, a]);
     const second = newManifest([base, b]);
-    await sut.commitManifest(repo, first, 'a');
-    await sut.commitManifest(repo, second, 'b');
+    await sut.commitManifest(repo, first, ['a'], []);
+    await sut.commitManifest(repo, second, ['b'], []);
 
-    expect(await sut.deleteManifest(repo, first.digest)).toBe(true);
+    expect(await sut.deleteManifest(repo, first.digest, [])).toBe(true);
     expect((await usage(project)).used).toBe(30_000 + 2000 + second.size);
     expect(await recomputed(project)).toBe(30_000 + 2000 + second.size);
 
-    expect(await sut.deleteManifest(repo, second.digest)).toBe(true);
+    expect(await sut.deleteManifest(repo, second.digest, [])).toBe(true);
     expect(await usage(project)).toEqual({ used: 0, rows: 0, sum: 0 });
 
-    expect(await sut.deleteManifest(repo, second.digest)).toBe(false);
-    expect(await sut.deleteManifest(`${project}/nothing`, second.digest)).toBe(false);
+    expect(await sut.deleteManifest(repo, second.digest, [])).toBe(false);
+    expect(await sut.deleteManifest(`${project}/nothing`, second.digest, [])).toBe(false);
     expect((await usage(project)).used).toBe(0);
   });
 
@@ -268,12 +273,12 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     await link(repo, [...old, ...next]);
     const oldManifest = newManifest(old, { payloadSize: 100 });
     const nextManifest = newManifest(next, { payloadSize: 100 });
-    await sut.commitManifest(repo, oldManifest, 'latest');
-    expect(await sut.commitManifest(repo, nextManifest, 'latest')).toHaveProperty('denied');
+    await sut.commitManifest(repo, oldManifest, ['latest'], []);
+    expect(await sut.commitManifest(repo, nextManifest, ['latest'], [])).toHaveProperty('denied');
 
-    await sut.deleteManifest(repo, oldManifest.digest);
+    await sut.deleteManifest(repo, oldManifest.digest, []);
 
-    expect(await sut.commitManifest(repo, nextManifest, 'latest')).toEqual({ ok: true, created: true });
+    expect(await sut.commitManifest(repo, nextManifest, ['latest'], [])).toEqual({ ok: true, created: true });
     expect((await usage(project)).used).toBe(4100);
   });
 
@@ -296,7 +301,7 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     for (const push of pushes) await link(push.repo, push.blobs);
 
     const results = await Promise.all(
-      pushes.map((push, i) => sut.commitManifest(push.repo, push.manifest, `t${i}`)),
+      pushes.map((push, i) => sut.commitManifest(push.repo, push.manifest, [`t${i}`], [])),
     );
 
     const succeeded = results.filter((result) => result.ok);
@@ -326,13 +331,13 @@ describe(`${PgMetadataStore.name} storage quota`, () => {
     for (const item of manifests) await link(item.repo, [item.own]);
     // Half are in place first; then the rest are pushed while the first half is deleted.
     const [early, late] = [manifests.slice(0, 15), manifests.slice(15)];
-    await Promise.all(early.map((item) => sut.commitManifest(item.repo, item.manifest)));
+    await Promise.all(early.map((item) => sut.commitManifest(item.repo, item.manifest, [], [])));
 
     await Promise.all([
-      ...late.map((item) => sut.commitManifest(item.repo, item.manifest)),
-      ...early.map((item) => sut.deleteManifest(item.repo, item.manifest.digest)),
+      ...late.map((item) => sut.commitManifest(item.repo, item.manifest, [], [])),
+      ...early.map((item) => sut.deleteManifest(item.repo, item.manifest.digest, [])),
       // The same late manifests again, concurrently: only one push of each may charge.
-      ...late.map((item) => sut.commitManifest(item.repo, item.manifest, 'again')),
+      ...late.map((item) => sut.commitManifest(item.repo, item.manifest, ['again'], [])),
     ]);
 
     const expected = await recomputed(project);

@@ -1,3 +1,4 @@
+import type { RegistryEvent } from '../event-sink.js';
 import type {
   BlobRecord,
   CommitManifestResult,
@@ -11,6 +12,8 @@ import type {
 } from '../metadata-store.js';
 
 interface MemoryRepository {
+  /** A manifest was pushed here once: the repository is listed. */
+  listed: boolean;
   blobs: Map<string, number>;
   manifests: Map<string, NewManifest>;
   tags: Map<string, string>;
@@ -18,11 +21,13 @@ interface MemoryRepository {
 
 /**
  * A MetadataStore in memory: the reference behaviour of the contract, used by the engine's own
- * unit tests. Production uses `@berth/db`'s PgMetadataStore, tested against the same behaviour.
+ * unit tests. Production uses `@berth/db`'s PgMetadataStore; both pass `describeMetadataStore`.
+ * Events of changes are appended to `recordedEvents`, its outbox.
  */
 export class MemoryMetadataStore implements MetadataStore {
   private readonly repositories = new Map<string, MemoryRepository>();
   private readonly uploads = new Map<string, UploadSession>();
+  readonly recordedEvents: RegistryEvent[] = [];
 
   async getRepositoryBlob(repository: string, digest: string) {
     const size = this.repositories.get(repository)?.blobs.get(digest);
@@ -33,8 +38,8 @@ export class MemoryMetadataStore implements MetadataStore {
     this.repository(repository).blobs.set(blob.digest, blob.size);
   }
 
-  async unlinkBlob(repository: string, digest: string) {
-    return this.repositories.get(repository)?.blobs.delete(digest) ?? false;
+  async unlinkBlob(repository: string, digest: string, events: RegistryEvent[]) {
+    return this.record(this.repositories.get(repository)?.blobs.delete(digest) ?? false, events);
   }
 
   async createUpload(session: UploadSession) {
@@ -74,7 +79,8 @@ export class MemoryMetadataStore implements MetadataStore {
   async commitManifest(
     repository: string,
     manifest: NewManifest,
-    tag?: string,
+    tags: string[],
+    events: RegistryEvent[],
   ): Promise<CommitManifestResult> {
     const repo = this.repositories.get(repository);
     const missingBlobs = manifest.blobs
@@ -87,29 +93,67 @@ export class MemoryMetadataStore implements MetadataStore {
     const target = this.repository(repository);
     const created = !target.manifests.has(manifest.digest);
     if (created) target.manifests.set(manifest.digest, manifest);
-    if (tag) target.tags.set(tag, manifest.digest);
+    target.listed = true;
+    for (const tag of tags) target.tags.set(tag, manifest.digest);
+    this.record(true, events);
     return { ok: true, created };
   }
 
-  async deleteManifest(repository: string, digest: string) {
+  async tagManifest(
+    repository: string,
+    tag: string,
+    digest: string,
+    events: RegistryEvent[],
+    options: { replace: boolean },
+  ) {
+    const repo = this.repositories.get(repository);
+    if (!repo?.manifests.has(digest)) return 'unknown' as const;
+    const current = repo.tags.get(tag);
+    if (current === digest) return 'unchanged' as const;
+    if (current !== undefined && !options.replace) return 'exists' as const;
+    repo.tags.set(tag, digest);
+    this.record(true, events);
+    return current === undefined ? ('created' as const) : ('moved' as const);
+  }
+
+  async deleteManifest(repository: string, digest: string, events: RegistryEvent[]) {
     const repo = this.repositories.get(repository);
     if (!repo?.manifests.delete(digest)) return false;
     for (const [tag, target] of repo.tags) if (target === digest) repo.tags.delete(tag);
-    return true;
+    return this.record(true, events);
   }
 
-  async deleteTag(repository: string, tag: string) {
-    return this.repositories.get(repository)?.tags.delete(tag) ?? false;
+  async deleteTag(repository: string, tag: string, events: RegistryEvent[], digest?: string) {
+    const repo = this.repositories.get(repository);
+    const current = repo?.tags.get(tag);
+    if (current === undefined || (digest !== undefined && current !== digest)) return false;
+    repo!.tags.delete(tag);
+    return this.record(true, events);
+  }
+
+  async listManifestDigests(repository: string) {
+    const repo = this.repositories.get(repository);
+    return repo ? [...repo.manifests.keys()] : null;
+  }
+
+  async deleteRepository(repository: string, events: RegistryEvent[]) {
+    const repo = this.repositories.get(repository);
+    if (!repo) return 'unknown' as const;
+    if (repo.manifests.size > 0) return 'not-empty' as const;
+    this.repositories.delete(repository);
+    this.record(true, events);
+    return 'deleted' as const;
   }
 
   async listTags(repository: string, page: PageRequest) {
     const repo = this.repositories.get(repository);
-    if (!repo) return null;
+    if (!repo?.listed) return null;
     return paginate([...repo.tags.keys()], page);
   }
 
   async listRepositories(page: PageRequest) {
-    return paginate([...this.repositories.keys()], page);
+    const names = [...this.repositories].filter(([, repo]) => repo.listed).map(([name]) => name);
+    return paginate(names, page);
   }
 
   async listReferrers(
@@ -131,19 +175,27 @@ export class MemoryMetadataStore implements MetadataStore {
       }));
   }
 
+  private record(changed: boolean, events: RegistryEvent[]): boolean {
+    if (changed) this.recordedEvents.push(...events);
+    return changed;
+  }
+
   private repository(name: string): MemoryRepository {
     let repo = this.repositories.get(name);
     if (!repo) {
-      repo = { blobs: new Map(), manifests: new Map(), tags: new Map() };
+      repo = { listed: false, blobs: new Map(), manifests: new Map(), tags: new Map() };
       this.repositories.set(name, repo);
     }
     return repo;
   }
 }
 
+/** Bytewise order, as PostgreSQL's `COLLATE "C"`. */
 function paginate(names: string[], page: PageRequest): string[] {
   return names
-    .sort()
-    .filter((name) => page.last === undefined || name > page.last)
-    .slice(0, page.limit);
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .filter(
+      (name) => page.last === undefined || Buffer.compare(Buffer.from(name), Buffer.from(page.last)) > 0,
+    )
+    .slice(0, Math.max(0, page.limit));
 }

@@ -1,11 +1,21 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DatabaseService } from '../database/database.service.js';
-import { INDEX_MEDIA_TYPES } from './artifact-type.js';
-import type { SortKey } from './harbor-query.js';
+import { MediaType } from '@berth/distribution';
+import type { QueryResultRow } from 'pg';
+import type { Database } from '../database.js';
+import { mapDatabaseErrors } from '../errors.js';
+
+/** A sort key of a listing: a field by its wire name, as the API parsed it. */
+export interface SortKey {
+  field: string;
+  descending: boolean;
+}
+
+const INDEX_MEDIA_TYPES: readonly string[] = [MediaType.OciIndex, MediaType.DockerManifestList];
 
 /**
  * Reads repositories, artifacts, tags, labels and accessories from the tables the registry
- * engine writes, with plain SQL on the pg pool. A listing is one page statement (the page's rows
+ * engine writes, with plain SQL on the pg pool. Every change of registry content goes through the
+ * engine's services (and its MetadataStore), never here: this repository only reads, plus the
+ * few columns the engine does not own (a repository's description, artifact labels). A listing is one page statement (the page's rows
  * with their computed fields, tags and index children, each a per-row index probe) and a count
  * statement, run in parallel, plus one batched statement per optional relation (labels,
  * accessories) for the whole page: a page costs the same few round trips whatever its size, and
@@ -82,12 +92,6 @@ export interface AccessoryRow {
   subjectDigest: string;
   /** Found through cosign's `sha256-<hex>.sig` tag rather than a `subject` field. */
   byTag: boolean;
-}
-
-export interface ManifestReferenceRow {
-  digest: string;
-  kind: 'blob' | 'manifest';
-  size: number;
 }
 
 /** A filter of the artifact list, already validated; values go in as parameters. */
@@ -276,19 +280,21 @@ class Params {
   }
 }
 
-@Injectable()
-export class ArtifactCatalog {
-  constructor(@Inject(DatabaseService) private readonly database: DatabaseService) {}
+export class ArtifactRepository {
+  constructor(private readonly database: Database) {}
 
-  private get pool() {
-    return this.database.pool;
+  /** A statement on the pool, its failures mapped to domain errors. */
+  private query<R extends QueryResultRow>(text: string, values: unknown[]) {
+    return mapDatabaseErrors(() => this.database.pool.query<R>(text, values));
   }
 
   // --- repositories ----------------------------------------------------------------------------
 
+  /** A repository an artifact was pushed to (one holding only uploaded blobs is not there yet). */
   async findRepository(name: string): Promise<RepositoryRow | null> {
-    const { rows } = await this.pool.query<RepositoryRecord>(
-      'SELECT id, project_id, name, description, created_at, updated_at FROM repository WHERE name = $1',
+    const { rows } = await this.query<RepositoryRecord>(
+      `SELECT id, project_id, name, description, created_at, updated_at FROM repository
+       WHERE name = $1 AND first_push_at IS NOT NULL`,
       [name],
     );
     return rows[0] ? toRepository(rows[0]) : null;
@@ -311,15 +317,12 @@ export class ArtifactCatalog {
     const limitAt = params.add(limit);
     const offsetAt = params.add(offset);
     const [page, count] = await Promise.all([
-      this.pool.query<RepositoryRecord>(
+      this.query<RepositoryRecord>(
         `SELECT r.id, r.project_id, r.name, r.description, r.created_at, r.updated_at FROM repository r
          WHERE ${where} ORDER BY ${order} LIMIT ${limitAt} OFFSET ${offsetAt}`,
         params.values,
       ),
-      this.pool.query<{ count: string }>(
-        `SELECT count(*) AS count FROM repository r WHERE ${where}`,
-        countParams,
-      ),
+      this.query<{ count: string }>(`SELECT count(*) AS count FROM repository r WHERE ${where}`, countParams),
     ]);
     return { rows: page.rows.map(toRepository), total: Number(count.rows[0]?.count ?? 0) };
   }
@@ -328,7 +331,7 @@ export class ArtifactCatalog {
   async searchRepositories(filter: RepositoryFilter, limit: number): Promise<RepositoryRow[]> {
     const params = new Params();
     const where = this.repositoryWhere(filter, params);
-    const { rows } = await this.pool.query<RepositoryRecord>(
+    const { rows } = await this.query<RepositoryRecord>(
       `SELECT r.id, r.project_id, r.name, r.description, r.created_at, r.updated_at FROM repository r
        WHERE ${where} ORDER BY r.name COLLATE "C" LIMIT ${params.add(limit)}`,
       params.values,
@@ -337,7 +340,7 @@ export class ArtifactCatalog {
   }
 
   private repositoryWhere(filter: RepositoryFilter, params: Params): string {
-    const clauses: string[] = [];
+    const clauses: string[] = ['r.first_push_at IS NOT NULL'];
     if (filter.projectIds !== undefined || filter.repositoryIds !== undefined) {
       const scope: string[] = [];
       if (filter.projectIds !== undefined)
@@ -350,14 +353,14 @@ export class ArtifactCatalog {
     if (filter.projectId !== undefined) clauses.push(`r.project_id = ${params.add(filter.projectId)}`);
     if (filter.nameExact !== undefined) clauses.push(`r.name = ${params.add(filter.nameExact)}`);
     if (filter.nameLike !== undefined) clauses.push(`r.name LIKE ${params.add(filter.nameLike)}`);
-    return clauses.length ? clauses.join(' AND ') : 'true';
+    return clauses.join(' AND ');
   }
 
   /** Id and name of every repository of the given projects (for glob-scoped members). */
   async repositoryNames(projectIds: bigint[]): Promise<{ id: bigint; projectId: bigint; name: string }[]> {
     if (projectIds.length === 0) return [];
-    const { rows } = await this.pool.query<{ id: string; project_id: string; name: string }>(
-      'SELECT id, project_id, name FROM repository WHERE project_id = ANY($1::bigint[])',
+    const { rows } = await this.query<{ id: string; project_id: string; name: string }>(
+      'SELECT id, project_id, name FROM repository WHERE project_id = ANY($1::bigint[]) AND first_push_at IS NOT NULL',
       [projectIds],
     );
     return rows.map((row) => ({ id: BigInt(row.id), projectId: BigInt(row.project_id), name: row.name }));
@@ -367,7 +370,7 @@ export class ArtifactCatalog {
   async repositoryStats(repositoryIds: bigint[]): Promise<Map<bigint, RepositoryStats>> {
     const stats = new Map<bigint, RepositoryStats>();
     if (repositoryIds.length === 0) return stats;
-    const { rows } = await this.pool.query<{ id: string; artifact_count: string; pull_count: string }>(
+    const { rows } = await this.query<{ id: string; artifact_count: string; pull_count: string }>(
       `WITH hidden AS (${HIDDEN_CHILDREN_SQL.replace('p.repository_id = $1', 'p.repository_id = ANY($1::bigint[])')})
        SELECT m.repository_id AS id,
               count(*) FILTER (WHERE m.subject_digest IS NULL AND h.id IS NULL) AS artifact_count,
@@ -388,33 +391,11 @@ export class ArtifactCatalog {
   }
 
   async updateRepositoryDescription(id: bigint, description: string): Promise<boolean> {
-    const result = await this.pool.query('UPDATE repository SET description = $2 WHERE id = $1', [
+    const result = await this.query('UPDATE repository SET description = $2 WHERE id = $1', [
       id,
       description,
     ]);
     return (result.rowCount ?? 0) > 0;
-  }
-
-  /**
-   * Removes the repository row once it holds no manifest (its blob links and leftover tags go
-   * with it). False when a manifest is still there, e.g. pushed meanwhile.
-   */
-  async deleteEmptyRepository(id: bigint): Promise<boolean> {
-    const result = await this.pool.query(
-      'DELETE FROM repository r WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM manifest m WHERE m.repository_id = r.id)',
-      [id],
-    );
-    return (result.rowCount ?? 0) > 0;
-  }
-
-  /** Digests of every manifest of a repository, accessories first, then parents before children. */
-  async manifestDigests(repositoryId: bigint): Promise<string[]> {
-    const { rows } = await this.pool.query<{ digest: string }>(
-      `SELECT digest FROM manifest WHERE repository_id = $1
-       ORDER BY (subject_digest IS NULL), (media_type IN (${INDEX_TYPES_SQL})) DESC, id`,
-      [repositoryId],
-    );
-    return rows.map((row) => row.digest);
   }
 
   // --- artifacts -------------------------------------------------------------------------------
@@ -454,7 +435,7 @@ export class ArtifactCatalog {
            ORDER BY m.repository_id, m.created_at DESC, m.id DESC)`
       : `manifest m WHERE ${where}`;
     const [page, count] = await Promise.all([
-      this.pool.query<ArtifactRecord>(
+      this.query<ArtifactRecord>(
         `${hidden}
          SELECT ${ARTIFACT_COLUMNS} FROM (
            SELECT m.id FROM ${matching} ORDER BY ${order} LIMIT ${limitAt} OFFSET ${offsetAt}
@@ -463,8 +444,8 @@ export class ArtifactCatalog {
         params.values,
       ),
       filters.length === 0 && !latest
-        ? this.pool.query<{ count: string }>(listedCountSql(scope.kind), countParams)
-        : this.pool.query<{ count: string }>(
+        ? this.query<{ count: string }>(listedCountSql(scope.kind), countParams)
+        : this.query<{ count: string }>(
             latest
               ? `${hidden} SELECT count(DISTINCT m.repository_id) AS count FROM manifest m WHERE ${where}`
               : `${hidden} SELECT count(*) AS count FROM manifest m WHERE ${where}`,
@@ -478,21 +459,13 @@ export class ArtifactCatalog {
   async repositoriesById(ids: bigint[]): Promise<Map<bigint, RepositoryRow>> {
     const repositories = new Map<bigint, RepositoryRow>();
     if (ids.length === 0) return repositories;
-    const { rows } = await this.pool.query<RepositoryRecord>(
+    const { rows } = await this.query<RepositoryRecord>(
       `SELECT id, project_id, name, description, created_at, updated_at FROM repository
        WHERE id = ANY($1::bigint[])`,
       [ids],
     );
     for (const row of rows) repositories.set(BigInt(row.id), toRepository(row));
     return repositories;
-  }
-
-  /** Stores attributes read late from a config; a value captured meanwhile is kept. */
-  async fillExtraAttrs(manifestId: bigint, extraAttrs: Record<string, unknown>): Promise<void> {
-    await this.pool.query(
-      'UPDATE manifest SET extra_attrs = $2::jsonb WHERE id = $1 AND extra_attrs IS NULL',
-      [manifestId, JSON.stringify(extraAttrs)],
-    );
   }
 
   private artifactWhere(scope: ArtifactScope['kind'], filters: ArtifactFilter[], params: Params): string {
@@ -572,11 +545,11 @@ export class ArtifactCatalog {
   ): Promise<ArtifactRow | null> {
     const { rows } =
       'digest' in reference
-        ? await this.pool.query<ArtifactRecord>(
+        ? await this.query<ArtifactRecord>(
             `SELECT ${ARTIFACT_COLUMNS} FROM manifest m WHERE m.repository_id = $1 AND m.digest = $2`,
             [repositoryId, reference.digest],
           )
-        : await this.pool.query<ArtifactRecord>(
+        : await this.query<ArtifactRecord>(
             `SELECT ${ARTIFACT_COLUMNS} FROM tag t JOIN manifest m ON m.id = t.manifest_id
              WHERE t.repository_id = $1 AND t.name = $2`,
             [repositoryId, reference.tag],
@@ -584,18 +557,9 @@ export class ArtifactCatalog {
     return rows[0] ? toArtifact(rows[0]) : null;
   }
 
-  /** What a manifest references (blobs and child manifests), as the store's commit needs them. */
-  async manifestReferences(manifestId: bigint): Promise<ManifestReferenceRow[]> {
-    const { rows } = await this.pool.query<{ digest: string; kind: 'blob' | 'manifest'; size: string }>(
-      'SELECT digest, kind, size FROM manifest_reference WHERE manifest_id = $1',
-      [manifestId],
-    );
-    return rows.map((row) => ({ digest: row.digest, kind: row.kind, size: Number(row.size) }));
-  }
-
   /** Digests of the indexes in the repository that list `digest` as a child. */
   async parentDigests(repositoryId: bigint, digest: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ digest: string }>(
+    const { rows } = await this.query<{ digest: string }>(
       `SELECT p.digest FROM manifest_reference r JOIN manifest p ON p.id = r.manifest_id
        WHERE r.digest = $2 AND r.kind = 'manifest' AND p.repository_id = $1`,
       [repositoryId, digest],
@@ -630,7 +594,7 @@ export class ArtifactCatalog {
     const limitAt = params.add(limit);
     const offsetAt = params.add(offset);
     const [page, count] = await Promise.all([
-      this.pool.query<{
+      this.query<{
         id: string;
         repository_id: string;
         name: string;
@@ -642,7 +606,7 @@ export class ArtifactCatalog {
          WHERE ${where} ORDER BY ${order} LIMIT ${limitAt} OFFSET ${offsetAt}`,
         params.values,
       ),
-      this.pool.query<{ count: string }>(`SELECT count(*) AS count FROM tag t WHERE ${where}`, countParams),
+      this.query<{ count: string }>(`SELECT count(*) AS count FROM tag t WHERE ${where}`, countParams),
     ]);
     return {
       rows: page.rows.map((row) => ({
@@ -659,17 +623,45 @@ export class ArtifactCatalog {
 
   /** The manifest a tag points at in a repository, if the tag exists. */
   async tagTarget(repositoryId: bigint, name: string): Promise<bigint | null> {
-    const { rows } = await this.pool.query<{ manifest_id: string }>(
+    const { rows } = await this.query<{ manifest_id: string }>(
       'SELECT manifest_id FROM tag WHERE repository_id = $1 AND name = $2',
       [repositoryId, name],
     );
     return rows[0] ? BigInt(rows[0].manifest_id) : null;
   }
 
+  /**
+   * Image manifests with a config of one of `configMediaTypes` (in id order after `afterId`) whose
+   * config attributes were never read: those pushed before Berth captured them at push time. For
+   * the one-time backfill.
+   */
+  async manifestsWithoutExtraAttrs(
+    configMediaTypes: readonly string[],
+    afterId: bigint,
+    limit: number,
+  ): Promise<{ id: bigint; payload: Buffer }[]> {
+    const { rows } = await this.query<{ id: string; payload: Buffer }>(
+      `SELECT id, payload FROM manifest
+       WHERE id > $1 AND extra_attrs IS NULL AND artifact_type = ANY($3::text[])
+         AND media_type NOT IN (${INDEX_TYPES_SQL})
+       ORDER BY id LIMIT $2`,
+      [afterId, limit, configMediaTypes],
+    );
+    return rows.map((row) => ({ id: BigInt(row.id), payload: row.payload }));
+  }
+
+  /** Stores attributes read late from a config; a value captured meanwhile is kept. */
+  async fillExtraAttrs(manifestId: bigint, extraAttrs: Record<string, unknown>): Promise<void> {
+    await this.query('UPDATE manifest SET extra_attrs = $2::jsonb WHERE id = $1 AND extra_attrs IS NULL', [
+      manifestId,
+      JSON.stringify(extraAttrs),
+    ]);
+  }
+
   async labelsOf(manifestIds: bigint[]): Promise<Map<bigint, LabelRow[]>> {
     const labels = new Map<bigint, LabelRow[]>();
     if (manifestIds.length === 0) return labels;
-    const { rows } = await this.pool.query<LabelRecord & { manifest_id: string }>(
+    const { rows } = await this.query<LabelRecord & { manifest_id: string }>(
       `SELECT al.manifest_id, l.id, l.name, l.description, l.color, l.scope, l.project_id, l.created_at, l.updated_at
        FROM artifact_label al JOIN label l ON l.id = al.label_id
        WHERE al.manifest_id = ANY($1::bigint[]) ORDER BY al.created_at, l.id`,
@@ -685,7 +677,7 @@ export class ArtifactCatalog {
   }
 
   async findLabel(id: bigint): Promise<LabelRow | null> {
-    const { rows } = await this.pool.query<LabelRecord>(
+    const { rows } = await this.query<LabelRecord>(
       'SELECT id, name, description, color, scope, project_id, created_at, updated_at FROM label WHERE id = $1',
       [id],
     );
@@ -694,7 +686,7 @@ export class ArtifactCatalog {
 
   /** Attaches a label; false when it was attached already. */
   async addLabel(manifestId: bigint, labelId: bigint): Promise<boolean> {
-    const result = await this.pool.query(
+    const result = await this.query(
       'INSERT INTO artifact_label (manifest_id, label_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
       [manifestId, labelId],
     );
@@ -702,10 +694,10 @@ export class ArtifactCatalog {
   }
 
   async removeLabel(manifestId: bigint, labelId: bigint): Promise<boolean> {
-    const result = await this.pool.query(
-      'DELETE FROM artifact_label WHERE manifest_id = $1 AND label_id = $2',
-      [manifestId, labelId],
-    );
+    const result = await this.query('DELETE FROM artifact_label WHERE manifest_id = $1 AND label_id = $2', [
+      manifestId,
+      labelId,
+    ]);
     return (result.rowCount ?? 0) > 0;
   }
 
@@ -720,7 +712,7 @@ export class ArtifactCatalog {
   ): Promise<Map<string, AccessoryRow[]>> {
     const accessories = new Map<string, AccessoryRow[]>();
     if (subjectDigests.length === 0) return accessories;
-    const { rows } = await this.pool.query<{
+    const { rows } = await this.query<{
       id: string;
       digest: string;
       artifact_type: string | null;
