@@ -2,12 +2,10 @@ import { MediaType } from '@berth/distribution';
 import type { QueryResultRow } from 'pg';
 import type { Database } from '../database.js';
 import { mapDatabaseErrors } from '../errors.js';
+import type { SortKey as SharedSortKey } from './shared.js';
 
 /** A sort key of a listing: a field by its wire name, as the API parsed it. */
-export interface SortKey {
-  field: string;
-  descending: boolean;
-}
+type SortKey = SharedSortKey<string>;
 
 const INDEX_MEDIA_TYPES: readonly string[] = [MediaType.OciIndex, MediaType.DockerManifestList];
 

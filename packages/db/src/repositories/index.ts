@@ -32,7 +32,6 @@ export {
   type RepositoryFilter,
   type RepositoryRow,
   type RepositoryStats,
-  type SortKey,
   type TagRow,
 } from './artifact.repository.js';
 export { VisibilityRepository, type ProjectSearchHit, type UserMembership } from './visibility.repository.js';
