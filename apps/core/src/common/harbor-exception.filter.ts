@@ -40,8 +40,13 @@ export class HarborExceptionFilter implements ExceptionFilter {
       };
     }
     if (exception instanceof InvalidDataError) {
-      // A value the edge's validation let through and PostgreSQL refused (a NUL byte in a name…).
-      return { status: 400, code: 'BAD_REQUEST', message: exception.message, headers: {} };
+      // The database refused a value the edge let through: the request's fault, not the server's.
+      return {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: `invalid value: ${exception.message}`,
+        headers: {},
+      };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -8,6 +8,8 @@ import {
   UniqueViolationError,
   UserRepository,
 } from '@berth/db';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import { hashPassword } from '../crypto/password-hasher.js';
 import { ProjectRole } from '../rbac/rbac-policy.js';
 import { ConfigurationService } from '../system/configuration.service.js';
@@ -34,6 +36,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     @Inject(ProjectRepository) private readonly projects: ProjectRepository,
     @Inject(ProjectMemberRepository) private readonly members: ProjectMemberRepository,
     @Inject(ConfigurationService) private readonly configuration: ConfigurationService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -45,7 +48,7 @@ export class BootstrapService implements OnApplicationBootstrap {
     const existing = await this.users.findByUsername(BOOTSTRAP_ADMIN);
     if (existing) return existing.id;
 
-    const fromEnv = process.env.BERTH_ADMIN_PASSWORD;
+    const fromEnv = this.config.adminPassword;
     const password = fromEnv ? fromEnv : generatePassword(randomBytes);
     if (fromEnv && !isValidPassword(fromEnv)) {
       this.logger.warn(

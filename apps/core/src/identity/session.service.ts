@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { Database, UserSessionRepository } from '@berth/db';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthenticationService, hashToken } from '../auth/authentication.service.js';
 import { HarborError } from '../common/harbor-error.js';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import type { LoginResult, TLoginRequest } from './session.dto.js';
 
 /**
@@ -20,7 +23,17 @@ export class SessionService {
     @Inject(UserSessionRepository) private readonly sessions: UserSessionRepository,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
+
+  /**
+   * Whether the session cookie must be `Secure`: when the external URL is https, else when the
+   * request came over https (directly or through a proxy that says so).
+   */
+  secureCookies(request: { protocol: string; headers: IncomingHttpHeaders }): boolean {
+    if (this.config.externalUrl) return this.config.externalUrl.startsWith('https://');
+    return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+  }
 
   /** Checks the credentials (throttled), records the attempt either way, and opens a session. */
   async login(request: TLoginRequest, clientIp: string): Promise<LoginResult> {
