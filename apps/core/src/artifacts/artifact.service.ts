@@ -18,6 +18,7 @@ import {
 } from '@berth/db';
 import type { Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
+import { toLabelDto } from '../labels/label.mapper.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
 import { ProjectLookupService } from '../rbac/project-lookup.service.js';
 import { Action, ProjectResource } from '../rbac/rbac-policy.js';
@@ -27,7 +28,6 @@ import type {
   AccessoryDto,
   AdditionLinkDto,
   ArtifactDto,
-  LabelDto,
   PlatformDto,
   ReferenceDto,
   TAddLabelRequest,
@@ -715,19 +715,6 @@ function toTagDto(row: TagRow): TagDto {
     push_time: row.updatedAt.toISOString(),
     pull_time: row.pulledAt ? row.pulledAt.toISOString() : NEVER,
     immutable: false,
-  };
-}
-
-function toLabelDto(row: LabelRow): LabelDto {
-  return {
-    id: Number(row.id),
-    name: row.name,
-    description: row.description,
-    color: row.color,
-    scope: row.scope,
-    project_id: row.projectId === null ? 0 : Number(row.projectId),
-    creation_time: row.createdAt.toISOString(),
-    update_time: row.updatedAt.toISOString(),
   };
 }
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../support/eventually.js';
 import { startCore, type CoreProcess } from '../support/core-process.js';
 import { assertHarborResponse } from '../support/harbor-swagger.js';
 import {
@@ -484,12 +483,16 @@ describe('artifacts API', () => {
       expect((await seed.registry.get(`/v2/${project}/app/manifests/v1`)).status).toBe(404);
       // The push through /v2/ is audited too (as `create`); this checks the API's delete entry,
       // which the outbox delivers right after the commit.
-      await eventually(async () => {
-        const audit = await seed.pool.query(
-          `SELECT operation, resource_type, resource, username FROM audit_log WHERE resource = $1 AND operation = 'delete'`,
-          [`${project}/app:v1`],
-        );
-        expect(audit.rows).toEqual([
+      const deletions = async () =>
+        (
+          await seed.pool.query(
+            `SELECT operation, resource_type, resource, username FROM audit_log WHERE resource = $1 AND operation = 'delete'`,
+            [`${project}/app:v1`],
+          )
+        ).rows;
+      await expect
+        .poll(deletions)
+        .toEqual([
           {
             operation: 'delete',
             resource_type: 'artifact',
@@ -497,7 +500,6 @@ describe('artifacts API', () => {
             username: 'admin',
           },
         ]);
-      });
     });
 
     it('deletes an index with the children nothing else uses', async () => {

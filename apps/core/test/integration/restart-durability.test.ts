@@ -6,7 +6,6 @@ import { createTestDatabase, type TestDatabase } from '@berth/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, api, repoParam, Seeder, uniqueName } from '../api/artifacts-support.js';
 import { startCore, type CoreProcess } from '../support/core-process.js';
-import { eventually } from '../support/eventually.js';
 import { randomImage } from '../support/oci-fixtures.js';
 
 /** The session advisory lock that makes a process the outbox's dispatcher (OutboxDispatcher). */
@@ -90,7 +89,7 @@ describe('a core restarted on the same database', () => {
         ['delete', 'tag', `${project}/app:stable`],
         ['delete', 'artifact', `${project}/app@${other.digest}`],
       ];
-      await eventually(async () => {
+      const audited = async () => {
         const { rows } = await seed.pool.query<{
           operation: string;
           resource_type: string;
@@ -98,10 +97,14 @@ describe('a core restarted on the same database', () => {
         }>(`SELECT operation, resource_type, resource FROM audit_log WHERE resource LIKE $1 ORDER BY id`, [
           `${project}%`,
         ]);
-        expect(rows.map((row) => [row.operation, row.resource_type, row.resource])).toEqual(expected);
-      });
-      const left = await seed.pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox_event');
-      expect(Number(left.rows[0]!.n)).toBe(0);
+        return rows.map((row) => [row.operation, row.resource_type, row.resource]);
+      };
+      // The new core takes the dispatcher's lease within a few seconds and delivers everything.
+      await expect.poll(audited, { timeout: 20_000 }).toEqual(expected);
+      // Delivered rows are deleted once every subscriber has them.
+      const left = async () =>
+        Number((await seed.pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox_event')).rows[0]!.n);
+      await expect.poll(left).toBe(0);
     } finally {
       await seed.close();
     }
@@ -119,13 +122,14 @@ describe('a core restarted on the same database', () => {
       await seed.pool.query('UPDATE manifest SET extra_attrs = NULL WHERE digest = $1', [image.digest]);
       await running.stop();
       const restarted = await start();
-      await eventually(async () => {
-        const { rows } = await seed.pool.query<{ extra_attrs: Record<string, unknown> | null }>(
-          'SELECT extra_attrs FROM manifest WHERE digest = $1',
-          [image.digest],
-        );
-        expect(rows[0]?.extra_attrs).toMatchObject({ architecture: 'amd64', os: 'linux' });
-      });
+      const stored = async () =>
+        (
+          await seed.pool.query<{ extra_attrs: Record<string, unknown> | null }>(
+            'SELECT extra_attrs FROM manifest WHERE digest = $1',
+            [image.digest],
+          )
+        ).rows[0]?.extra_attrs;
+      await expect.poll(stored, { timeout: 20_000 }).toMatchObject({ architecture: 'amd64', os: 'linux' });
       const reply = await api(restarted.url, 'GET', `/projects/${project}/repositories/app/artifacts/v1`, {
         as: ADMIN,
       });

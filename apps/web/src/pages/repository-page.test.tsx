@@ -1,8 +1,8 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { renderWithProviders } from '../test/render';
+import { json, renderWithProviders } from '../test/render';
 import { parseRepositorySplat } from './artifact/artifact-paths';
-import { ArtifactTable, pullCommand } from './repository-page';
+import { ArtifactTable, RepositoryPage, pullCommand } from './repository-page';
 
 const artifact = {
   digest: 'sha256:0ce444f6c346aaaabbbbccccddddeeeeffff0000111122223333444455556666',
@@ -98,5 +98,40 @@ describe(pullCommand.name, () => {
     expect(pullCommand('reg.test', 'demo', 'a/b', { ...artifact, tags: [] })).toBe(
       `docker pull reg.test/demo/a/b@${artifact.digest}`,
     );
+  });
+});
+
+describe(RepositoryPage.name, () => {
+  it('says a missing repository is not found, with the way back to its project', async () => {
+    renderWithProviders(<RepositoryPage projectId="7" repository="gone/app" />, (request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      if (path === '/api/v2.0/projects/7') return json({ project_id: 7, name: 'demo' });
+      if (path === '/api/v2.0/projects/demo/repositories/gone%2Fapp')
+        return json(
+          { errors: [{ code: 'NOT_FOUND', message: 'repository demo/gone/app not found' }] },
+          { status: 404 },
+        );
+      return json([], { headers: { 'X-Total-Count': '0' } });
+    });
+    expect(await screen.findByRole('heading', { name: 'Repository not found' })).toBeInTheDocument();
+    expect(screen.getByTestId('not-found')).toHaveTextContent('There is no repository “demo/gone/app”.');
+    expect(screen.getByRole('link', { name: 'Back to demo' })).toHaveAttribute(
+      'href',
+      '/projects/7/repositories',
+    );
+    expect(screen.queryByText(/core/)).not.toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Repository not found · Berth'));
+  });
+
+  it('names the page after the repository', async () => {
+    renderWithProviders(<RepositoryPage projectId="7" repository="tools/hello" />, (request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      if (path === '/api/v2.0/projects/7') return json({ project_id: 7, name: 'demo' });
+      if (path === '/api/v2.0/projects/demo/repositories/tools%2Fhello')
+        return json({ name: 'demo/tools/hello', artifact_count: 0 });
+      return json([], { headers: { 'X-Total-Count': '0' } });
+    });
+    expect(await screen.findByText('This repository has no artifacts.')).toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('demo/tools/hello · Berth'));
   });
 });

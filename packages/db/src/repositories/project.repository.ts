@@ -62,7 +62,8 @@ export interface ProjectChanges {
 const detailsInclude = (viewerId: bigint | null) =>
   ({
     owner: { select: { username: true } },
-    _count: { select: { repositories: true } },
+    // Repositories an artifact was pushed to: uploads alone do not list one.
+    _count: { select: { repositories: { where: { firstPushAt: { not: null } } } } },
     members: { where: memberOf(viewerId ?? -1n), select: { role: true } },
   }) satisfies Prisma.ProjectInclude;
 
@@ -122,7 +123,9 @@ export class ProjectRepository {
   }
 
   async repositoryCount(id: bigint): Promise<number> {
-    return mapDatabaseErrors(() => this.database.prisma.repository.count({ where: { projectId: id } }));
+    return mapDatabaseErrors(() =>
+      this.database.prisma.repository.count({ where: { projectId: id, firstPushAt: { not: null } } }),
+    );
   }
 
   /** Throws `UniqueViolationError` when the name is taken. */
@@ -166,11 +169,16 @@ export class ProjectRepository {
   }
 
   /**
-   * Deletes the project with its members, robots, labels and allowlist (ON DELETE CASCADE).
-   * Throws `ForeignKeyViolationError` while it has repositories, `RecordNotFoundError` when gone.
+   * Deletes the project with its members, robots, labels and allowlist (ON DELETE CASCADE), and
+   * the repositories that never held an artifact (uploads of pushes that did not commit: nobody
+   * sees them, their blobs are garbage). Throws `ForeignKeyViolationError` while it has
+   * repositories, `RecordNotFoundError` when gone.
    */
   async delete(tx: Tx, id: bigint): Promise<void> {
-    await mapDatabaseErrors(() => prismaOf(tx).project.delete({ where: { id } }));
+    await mapDatabaseErrors(async () => {
+      await prismaOf(tx).repository.deleteMany({ where: { projectId: id, firstPushAt: null } });
+      await prismaOf(tx).project.delete({ where: { id } });
+    });
   }
 
   /**

@@ -39,7 +39,7 @@ export class StatisticsRepository {
                     SELECT 1 FROM project_member m WHERE m.project_id = p.id
                       AND (m.user_id = $2::bigint
                            OR m.group_id IN (SELECT group_id FROM user_group_member WHERE user_id = $2::bigint)))) AS visible,
-                  (SELECT count(*) FROM repository r WHERE r.project_id = p.id) AS repos
+                  (SELECT count(*) FROM repository r WHERE r.project_id = p.id AND r.first_push_at IS NOT NULL) AS repos
            FROM project p) AS counted`,
         [everything, memberOf],
       ),

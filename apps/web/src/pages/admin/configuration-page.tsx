@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { useClient } from '../../api/client';
 import { configurationsQuery, useUpdateConfigurations } from '../../api/configurations';
 import { ErrorState, LoadingState } from '../../components/states';
-import { CveAllowlistEditor } from './cve-allowlist-editor';
+import { SystemCveAllowlist } from './system-cve-allowlist';
 
 const ROBOT_PREFIX = /^[^\s:/,+]{1,30}$/;
 const UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;
@@ -72,7 +72,7 @@ export function ConfigurationPage() {
         />
       )}
       <Divider />
-      <CveAllowlistEditor />
+      <SystemCveAllowlist />
     </Stack>
   );
 }

@@ -32,7 +32,7 @@ import {
   type RobotScope,
 } from '../../api/robots';
 import { ConfirmDialog, useConfirm } from '../../components/confirm-dialog';
-import { formatDate } from '../../components/format';
+import { formatDate, fromEpochSeconds } from '../../components/format';
 import { ListToolbar, useListSearch } from '../../components/list-toolbar';
 import { Pager } from '../../components/pager';
 import { RowAction, RowActions } from '../../components/row-actions';
@@ -161,7 +161,7 @@ export function RobotAccounts({
                     <Table.Td>
                       {expiresAt < 0
                         ? t('robots.never')
-                        : formatDate(new Date(expiresAt * 1000).toISOString(), i18n.language)}
+                        : formatDate(fromEpochSeconds(expiresAt), i18n.language)}
                     </Table.Td>
                     <Table.Td>{robot.description}</Table.Td>
                     <Table.Td>{formatDate(robot.creation_time, i18n.language)}</Table.Td>
