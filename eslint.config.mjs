@@ -77,6 +77,30 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: frameworkImports, message: 'config is framework-free and reads no other package.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The environment is read once, by @berth/config, from what the entry point passes it.
+    files: ['apps/core/src/**/*.ts'],
+    ignores: ['apps/core/src/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Inject BERTH_CONFIG (@berth/config) instead.' },
+      ],
+    },
+  },
+  {
     files: ['apps/core/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -12,6 +12,7 @@ export { createPool } from './pool.js';
 export type { Pool, PoolClient, PoolConfig } from './pool.js';
 export { Prisma, PrismaClient, createPrismaClient } from './prisma-client.js';
 export { Database, type DatabaseOptions, type Tx } from './database.js';
+export { listen, type ChannelHandlers, type ChannelListener } from './listen.js';
 export {
   DomainDataError,
   ForeignKeyViolationError,

