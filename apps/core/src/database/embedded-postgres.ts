@@ -5,7 +5,7 @@ import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'nod
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
-import { createPool } from '@berth/db';
+import { ensureDatabase } from '@berth/db';
 import { findFreePort } from '../http/free-port.js';
 
 const execFileAsync = promisify(execFile);
@@ -209,15 +209,8 @@ export class EmbeddedPostgresServer {
   }
 
   private async ensureDatabase(credentials: Credentials): Promise<void> {
-    const pool = createPool(this.url(credentials, 'postgres'));
-    try {
-      const existing = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.database]);
-      if (existing.rowCount === 0) {
-        await pool.query(`CREATE DATABASE "${this.database.replaceAll('"', '""')}"`);
-        this.options.logger.log(`Created database "${this.database}" in embedded PostgreSQL`);
-      }
-    } finally {
-      await pool.end();
+    if (await ensureDatabase(this.url(credentials, 'postgres'), this.database)) {
+      this.options.logger.log(`Created database "${this.database}" in embedded PostgreSQL`);
     }
   }
 

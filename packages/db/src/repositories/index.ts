@@ -19,7 +19,13 @@ import { UserRepository } from './user.repository.js';
 import { VisibilityRepository } from './visibility.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
-export type { AuditLogInsert } from './audit-log.repository.js';
+export type {
+  AuditLogCondition,
+  AuditLogEntry,
+  AuditLogInsert,
+  AuditLogListQuery,
+  AuditLogSortField,
+} from './audit-log.repository.js';
 export {
   ARTIFACT_SORT_FIELDS,
   ArtifactRepository,
