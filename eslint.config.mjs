@@ -4,6 +4,17 @@ import tseslint from 'typescript-eslint';
 
 // Dependency directions (docs/ARCHITECTURE.md): a wrong arrow fails lint.
 const frameworkImports = ['@nestjs/*', '@prisma/*', 'prisma', 'bullmq', 'jose', 'pg', 'fastify', '@berth/*'];
+/** PostgreSQL's driver and Prisma: only packages/db imports them. */
+const databaseDrivers = {
+  group: ['pg', '@prisma/*', 'prisma', '**/generated/prisma/**'],
+  message: 'Only @berth/db runs SQL: add a repository there.',
+};
+/** What @berth/db exports only for its own tests and tools, never for the apps' code. */
+const databaseInternals = {
+  name: '@berth/db',
+  importNames: ['Prisma', 'PrismaClient', 'createPrismaClient', 'createPool', 'Pool', 'PoolClient'],
+  message: 'Services reach the database through repositories (docs/CONVENTIONS.md).',
+};
 
 export default tseslint.config(
   {
@@ -18,6 +29,32 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Rules that need types: promises that are never awaited or are passed where a callback's
+    // result is ignored, and switches that forget a case of a union.
+    // Sources and tests inside the projects' tsconfigs (tool configs are not in one).
+    files: [
+      'apps/*/src/**/*.{ts,tsx}',
+      'apps/*/test/**/*.ts',
+      'packages/*/src/**/*.ts',
+      'packages/*/test/**/*.ts',
+    ],
+    ignores: ['packages/api-client/src/*.test.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+    },
+  },
   {
     languageOptions: {
       globals: {
@@ -77,6 +114,65 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [databaseInternals],
+          patterns: [
+            databaseDrivers,
+            {
+              group: ['@nestjs/*', 'fastify', 'bullmq', '@berth/core', '@berth/worker'],
+              message: 'domain knows no framework and no app.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@berth/*', '!@berth/api-client'],
+              message: 'The console talks to the API only, through @berth/api-client.',
+            },
+            databaseDrivers,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: frameworkImports, message: 'config is framework-free and reads no other package.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The environment is read once, by @berth/config, from what the entry point passes it.
+    files: ['apps/core/src/**/*.ts'],
+    ignores: ['apps/core/src/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Inject BERTH_CONFIG (@berth/config) instead.' },
+      ],
+    },
+  },
+  {
     files: ['apps/core/**/*.ts'],
     // Nest reads parameter types at run time (`design:paramtypes`): a DTO class that types a
     // decorated handler's parameter is a value import, not a type-only one.
@@ -94,6 +190,25 @@ export default tseslint.config(
               group: ['@prisma/*', '**/generated/prisma/**'],
               message: 'Only @berth/db imports the Prisma client.',
             },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The core's code decides; its tests may still look into the database to check what happened.
+    files: ['apps/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [databaseInternals],
+          patterns: [
+            {
+              group: ['@berth/worker', '**/apps/worker/**'],
+              message: 'core and worker never import each other.',
+            },
+            databaseDrivers,
           ],
         },
       ],

@@ -13,6 +13,8 @@ import {
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, enabledLogLevels, parseConfig, type BerthConfig } from './config/config.js';
+import { createLogger } from './logging/berth-logger.js';
+import { listeningOn, nextSteps } from './logging/start-lines.js';
 import { createEmbeddedPostgres, prepareDatabase } from './database/prepare-database.js';
 import type { EmbeddedPostgresServer } from './database/embedded-postgres.js';
 import { HttpDispatcher } from './http/http-server.js';
@@ -88,7 +90,11 @@ class CoreProcess {
     this.checkpoint();
     this.state = 'running';
     const address = (this.app.getHttpServer() as Server).address() as AddressInfo;
-    this.logger.log(`Berth listening on ${displayUrl(config.host, address.port)}`);
+    this.logger.log(`Berth listening on ${listeningOn(address)}`);
+    // Plain lines, not log records: what to do next, printed once at the default level.
+    if (enabledLogLevels(config.logLevel).includes('log')) {
+      process.stdout.write(nextSteps(config, address));
+    }
   }
 
   /** Ends startup early when a signal arrived while it was awaiting something. */
@@ -156,16 +162,11 @@ class CoreProcess {
   }
 }
 
-function displayUrl(host: string, port: number): string {
-  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
-  if (host === '::') return `http://[::1]:${port}`;
-  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
-}
-
 function main(): void {
   let config: BerthConfig;
   try {
-    config = parseConfig();
+    // The one place the environment is read.
+    config = parseConfig(process.env, process.cwd());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Berth cannot start. ${error.message}\n`);
@@ -173,7 +174,9 @@ function main(): void {
     }
     throw error;
   }
-  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  Logger.overrideLogger(
+    createLogger(config, { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) }),
+  );
   new CoreProcess(config).run();
 }
 

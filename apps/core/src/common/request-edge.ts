@@ -80,7 +80,7 @@ export function installRequestEdge(fastify: FastifyInstance): void {
   // no body, as Harbor reads it, not a malformed one.
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (isBlank(body)) return done(null, undefined);
-    parseJson(request, body as string, (error, parsed) => {
+    void parseJson(request, body as string, (error, parsed) => {
       if (error) return done(error, undefined);
       if (holdsNul(parsed)) return done(nulInBody(), undefined);
       done(null, parsed);

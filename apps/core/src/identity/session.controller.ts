@@ -29,7 +29,7 @@ export class SessionController {
   ): Promise<void> {
     const { token, csrfToken } = await this.sessions.login(body, clientIp);
     void reply
-      .header('Set-Cookie', sessionCookie(token, isSecure(request)))
+      .header('Set-Cookie', sessionCookie(token, this.sessions.secureCookies(request)))
       .header(CSRF_HEADER, csrfToken)
       .header('Cache-Control', 'no-store');
   }
@@ -43,7 +43,7 @@ export class SessionController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.sessions.logout(token);
-    void reply.header('Set-Cookie', sessionCookie('', isSecure(request), 0));
+    void reply.header('Set-Cookie', sessionCookie('', this.sessions.secureCookies(request), 0));
   }
 }
 
@@ -57,10 +57,4 @@ function sessionCookie(token: string, secure: boolean, maxAge?: number): string 
     ...(secure ? ['Secure'] : []),
     ...(maxAge === undefined ? [] : [`Max-Age=${maxAge}`]),
   ].join('; ');
-}
-
-function isSecure(request: FastifyRequest): boolean {
-  const external = process.env.BERTH_EXTERNAL_URL?.trim();
-  if (external) return external.startsWith('https://');
-  return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
 }

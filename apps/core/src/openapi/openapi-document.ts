@@ -5,11 +5,14 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppModule } from '../app.module.js';
+import { parseConfig } from '../config/config.js';
 import { namedSchemas, openApiSchema, tidy } from '../common/openapi.js';
 import { isZodDto, type ZodDtoClass } from '../common/zod-dto.js';
 import { PATH_PARAMETERS } from '../common/request-edge.js';
 
 type Json = Record<string, unknown>;
+
+const PREVIEW_DATABASE_URL = 'postgres://preview.invalid/berth';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
@@ -35,15 +38,9 @@ const ERROR_SCHEMAS = {
 export async function buildOpenApiDocument(): Promise<OpenAPIObject> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot({
-      config: {
-        port: 0,
-        host: '127.0.0.1',
-        dataDir: '/nonexistent',
-        databaseUrl: null,
-        embeddedPgPort: null,
-        logLevel: 'error',
-      },
-      databaseUrl: 'postgres://preview.invalid/berth',
+      // A configuration as the defaults give it: preview mode reads no value of it.
+      config: parseConfig({ DATABASE_URL: PREVIEW_DATABASE_URL, BERTH_LOG_LEVEL: 'error' }, '/'),
+      databaseUrl: PREVIEW_DATABASE_URL,
     }),
     new FastifyAdapter(),
     { preview: true, logger: false, abortOnError: false },

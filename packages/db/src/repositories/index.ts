@@ -9,12 +9,23 @@ import { ProjectRepository } from './project.repository.js';
 import { PullStatisticsRepository } from './pull-statistics.repository.js';
 import { QuotaRepository } from './quota.repository.js';
 import { RobotRepository } from './robot.repository.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
 import { StatisticsRepository } from './statistics.repository.js';
 import { SystemSettingRepository } from './system-setting.repository.js';
+import { TokenRevocationRepository } from './token-revocation.repository.js';
+import { UserGroupRepository } from './user-group.repository.js';
+import { UserSessionRepository } from './user-session.repository.js';
+import { UserRepository } from './user.repository.js';
 import { VisibilityRepository } from './visibility.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
-export type { AuditLogInsert } from './audit-log.repository.js';
+export type {
+  AuditLogCondition,
+  AuditLogEntry,
+  AuditLogInsert,
+  AuditLogListQuery,
+  AuditLogSortField,
+} from './audit-log.repository.js';
 export {
   ARTIFACT_SORT_FIELDS,
   ArtifactRepository,
@@ -59,6 +70,7 @@ export {
   type RobotListQuery,
   type RobotPermissionEntry,
   type RobotSortField,
+  type RobotWithSecret,
 } from './robot.repository.js';
 export {
   LabelRepository,
@@ -82,6 +94,38 @@ export {
 } from './quota.repository.js';
 export { SystemSettingRepository } from './system-setting.repository.js';
 export { StatisticsRepository, type ProjectCounts } from './statistics.repository.js';
+export {
+  UserRepository,
+  type NewUser,
+  type User,
+  type UserChanges,
+  type UserCondition,
+  type UserListQuery,
+  type UserSortField,
+  type UserTextField,
+} from './user.repository.js';
+export {
+  UserSessionRepository,
+  type SessionRenewal,
+  type UserSession,
+  type UserSessionWithUser,
+} from './user-session.repository.js';
+export {
+  UserGroupRepository,
+  type NewUserGroup,
+  type UserGroup,
+  type UserGroupListQuery,
+  type UserGroupMember,
+} from './user-group.repository.js';
+export { SigningKeyRepository, type NewSigningKey, type StoredSigningKey } from './signing-key.repository.js';
+export {
+  REVOCATION_CHANNEL,
+  TokenRevocationRepository,
+  notificationPayloads,
+  parseNotification,
+  type RevocationHandlers,
+  type TokenRevocation,
+} from './token-revocation.repository.js';
 export type { Listing, Slice, SortKey } from './shared.js';
 
 /**
@@ -102,4 +146,9 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   QuotaRepository,
   SystemSettingRepository,
   StatisticsRepository,
+  UserRepository,
+  UserSessionRepository,
+  UserGroupRepository,
+  SigningKeyRepository,
+  TokenRevocationRepository,
 ];
