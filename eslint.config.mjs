@@ -4,7 +4,18 @@ import tseslint from 'typescript-eslint';
 
 // Dependency directions (docs/ARCHITECTURE.md): a wrong arrow fails lint.
 const frameworkImports = ['@nestjs/*', '@prisma/*', 'prisma', 'bullmq', 'jose', 'pg', 'fastify', '@berth/*'];
-// The queue engines: only @berth/queue's adapters talk to them (docs/jobs.md).
+/** PostgreSQL's driver and Prisma: only packages/db imports them. */
+const databaseDrivers = {
+  group: ['pg', '@prisma/*', 'prisma', '**/generated/prisma/**'],
+  message: 'Only @berth/db runs SQL: add a repository there.',
+};
+/** What @berth/db exports only for its own tests and tools, never for the apps' code. */
+const databaseInternals = {
+  name: '@berth/db',
+  importNames: ['Prisma', 'PrismaClient', 'createPrismaClient', 'createPool', 'Pool', 'PoolClient'],
+  message: 'Services reach the database through repositories (docs/CONVENTIONS.md).',
+};
+/** The queue engines: only @berth/queue's adapters talk to them (docs/jobs.md). */
 const queueEngines = {
   group: ['bullmq', 'bullmq/*', 'pg-boss', 'pg-boss/*', 'ioredis', 'ioredis/*'],
   message: 'Only @berth/queue imports the queue engines: use the JobQueue port (@berth/jobs).',
@@ -23,6 +34,32 @@ export default tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  {
+    // Rules that need types: promises that are never awaited or are passed where a callback's
+    // result is ignored, and switches that forget a case of a union.
+    // Sources and tests inside the projects' tsconfigs (tool configs are not in one).
+    files: [
+      'apps/*/src/**/*.{ts,tsx}',
+      'apps/*/test/**/*.ts',
+      'packages/*/src/**/*.ts',
+      'packages/*/test/**/*.ts',
+    ],
+    ignores: ['packages/api-client/src/*.test.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true },
+      ],
+    },
+  },
   {
     languageOptions: {
       globals: {
@@ -89,7 +126,72 @@ export default tseslint.config(
     },
   },
   {
+    files: ['packages/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [databaseInternals],
+          patterns: [
+            databaseDrivers,
+            {
+              group: ['@nestjs/*', 'fastify', '@berth/core', '@berth/worker'],
+              message: 'domain knows no framework and no app.',
+            },
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/web/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@berth/*', '!@berth/api-client'],
+              message: 'The console talks to the API only, through @berth/api-client.',
+            },
+            databaseDrivers,
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['packages/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: frameworkImports, message: 'config is framework-free and reads no other package.' },
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The environment is read once, by @berth/config, from what the entry point passes it.
+    files: ['apps/core/src/**/*.ts'],
+    ignores: ['apps/core/src/main.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Inject BERTH_CONFIG (@berth/config) instead.' },
+      ],
+    },
+  },
+  {
     files: ['apps/core/**/*.ts'],
+    // Nest reads parameter types at run time (`design:paramtypes`): a DTO class that types a
+    // decorated handler's parameter is a value import, not a type-only one.
+    languageOptions: { parserOptions: { emitDecoratorMetadata: true, experimentalDecorators: true } },
     rules: {
       'no-restricted-imports': [
         'error',
@@ -110,20 +212,50 @@ export default tseslint.config(
     },
   },
   {
+    // The core's code decides; its tests may still look into the database to check what happened.
+    files: ['apps/core/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [databaseInternals],
+          patterns: [
+            {
+              group: ['@berth/worker', '**/apps/worker/**'],
+              message: 'core and worker never import each other.',
+            },
+            databaseDrivers,
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['apps/worker/**/*.{ts,mjs}'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            {
-              group: ['@berth/core', '**/apps/core/**'],
-              message: 'core and worker never import each other.',
-            },
-            {
-              group: ['@prisma/*', '**/generated/prisma/**'],
-              message: 'Only @berth/db imports the Prisma client.',
-            },
+            { group: ['@berth/core', '**/apps/core/**'], message: 'core and worker never import each other.' },
+            queueEngines,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The worker's code decides nothing itself and runs no SQL; its tests may look into the database.
+    files: ['apps/worker/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [databaseInternals],
+          patterns: [
+            { group: ['@berth/core', '**/apps/core/**'], message: 'core and worker never import each other.' },
+            databaseDrivers,
             queueEngines,
           ],
         },
@@ -138,9 +270,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@nestjs/*', '@prisma/*', 'prisma', 'pg', 'fastify', '@berth/*'],
+              group: ['@nestjs/*', 'fastify', '@berth/*'],
               message: 'Job kinds and the JobQueue port are framework-free and import nothing of ours.',
             },
+            databaseDrivers,
             queueEngines,
           ],
         },
@@ -155,9 +288,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['@nestjs/*', '@prisma/*', '@berth/db', '@berth/domain', '@berth/core', '@berth/worker'],
+              group: ['@nestjs/*', '@berth/db', '@berth/domain', '@berth/core', '@berth/worker'],
               message: 'The queue adapters implement the JobQueue port and know nothing else of ours.',
             },
+            databaseDrivers,
           ],
         },
       ],
@@ -169,15 +303,14 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          paths: [databaseInternals],
           patterns: [
+            databaseDrivers,
             {
-              group: ['@nestjs/*', '@berth/core', '@berth/worker'],
-              message: 'The domain is framework-free.',
+              group: ['@nestjs/*', 'fastify', '@berth/core', '@berth/worker'],
+              message: 'domain knows no framework and no app.',
             },
-            {
-              group: ['@berth/queue'],
-              message: 'The domain uses the JobQueue port; the apps pick the adapter.',
-            },
+            { group: ['@berth/queue'], message: 'The domain uses the JobQueue port; the apps pick the adapter.' },
             queueEngines,
           ],
         },

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import type { BerthConfig } from './config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from './config/config.constants.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -21,6 +22,7 @@ import { QuotaModule } from './quotas/quota.module.js';
 import { LabelModule } from './labels/label.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
+import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { JobsModule } from './jobs/jobs.module.js';
 
 export interface AppModuleOptions {
@@ -61,6 +63,7 @@ export class AppModule {
       providers: [
         { provide: BERTH_CONFIG, useValue: options.config },
         { provide: DATABASE_URL, useValue: options.databaseUrl },
+        { provide: APP_PIPE, useValue: new ZodValidationPipe() },
       ],
       exports: [BERTH_CONFIG, DATABASE_URL],
     };

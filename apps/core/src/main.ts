@@ -5,9 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { HarborExceptionFilter } from './common/harbor-exception.filter.js';
+import {
+  answerFrameworkError,
+  installRequestEdge,
+  MAX_PATH_PARAMETER_LENGTH,
+} from './common/request-edge.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
 import { ConfigError, enabledLogLevels, parseConfig, type BerthConfig } from './config/config.js';
+import { createLogger } from './logging/berth-logger.js';
+import { listeningOn, nextSteps } from './logging/start-lines.js';
 import { createEmbeddedPostgres, prepareDatabase } from './database/prepare-database.js';
 import type { EmbeddedPostgresServer } from './database/embedded-postgres.js';
 import { HttpDispatcher } from './http/http-server.js';
@@ -61,13 +68,18 @@ class CoreProcess {
       serverFactory: dispatcher.serverFactory as never,
       // Management API bodies are small; the registry's bodies never pass through Fastify.
       bodyLimit: 1024 * 1024,
+      routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PATH_PARAMETER_LENGTH },
+      frameworkErrors: answerFrameworkError,
     });
+    installRequestEdge(adapter.getInstance());
     this.app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, databaseUrl }),
       adapter,
       {
         logger: enabledLogLevels(config.logLevel),
         abortOnError: false,
+        // installRequestEdge has the body parsers.
+        bodyParser: false,
       },
     );
     this.app.useGlobalFilters(new HarborExceptionFilter());
@@ -78,7 +90,11 @@ class CoreProcess {
     this.checkpoint();
     this.state = 'running';
     const address = (this.app.getHttpServer() as Server).address() as AddressInfo;
-    this.logger.log(`Berth listening on ${displayUrl(config.host, address.port)}`);
+    this.logger.log(`Berth listening on ${listeningOn(address)}`);
+    // Plain lines, not log records: what to do next, printed once at the default level.
+    if (enabledLogLevels(config.logLevel).includes('log')) {
+      process.stdout.write(nextSteps(config, address));
+    }
   }
 
   /** Ends startup early when a signal arrived while it was awaiting something. */
@@ -146,16 +162,11 @@ class CoreProcess {
   }
 }
 
-function displayUrl(host: string, port: number): string {
-  if (host === '0.0.0.0') return `http://127.0.0.1:${port}`;
-  if (host === '::') return `http://[::1]:${port}`;
-  return host.includes(':') ? `http://[${host}]:${port}` : `http://${host}:${port}`;
-}
-
 function main(): void {
   let config: BerthConfig;
   try {
-    config = parseConfig();
+    // The one place the environment is read.
+    config = parseConfig(process.env, process.cwd());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`Berth cannot start. ${error.message}\n`);
@@ -163,7 +174,9 @@ function main(): void {
     }
     throw error;
   }
-  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  Logger.overrideLogger(
+    createLogger(config, { stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) }),
+  );
   new CoreProcess(config).run();
 }
 

@@ -18,6 +18,7 @@ import { Link, Navigate, RouterProvider, createBrowserRouter, type RouteObject }
 import { ClientProvider, useClient } from './api/client';
 import { currentUserQuery } from './api/session';
 import { AppLayout } from './components/app-layout';
+import { usePageTitle } from './components/page-title';
 import { ErrorState, LoadingState } from './components/states';
 import { ProjectsPage } from './pages/projects-page';
 import { SignInPage } from './pages/sign-in-page';
@@ -83,6 +84,7 @@ function ProjectsRoute() {
 
 function NotFound() {
   const { t } = useTranslation();
+  usePageTitle([t('pageTitle.notFound')]);
   return (
     <Stack>
       <Title order={1} size="h2">
@@ -100,6 +102,9 @@ export const routes: RouteObject[] = [
   {
     path: '/',
     element: <SignedIn />,
+    // Shown while the router loads a lazy route the first page needs (the system page's charts):
+    // without it react-router warns that no HydrateFallback was provided.
+    hydrateFallbackElement: <LoadingState />,
     children: [
       { index: true, element: <Navigate to="/projects" replace /> },
       { path: 'projects', element: <ProjectsRoute /> },

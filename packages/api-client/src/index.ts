@@ -1,12 +1,17 @@
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import type { components, paths } from './generated/harbor.js';
+import type { components, paths } from './generated/openapi.js';
 
-export type { components, operations, paths } from './generated/harbor.js';
+export type { components, operations, paths } from './generated/openapi.js';
 
-/** Harbor's schemas by name, e.g. `Schema<'Project'>`. */
+/** The document's schemas by name (Harbor's names where Berth answers Harbor's shape), e.g. `Schema<'Project'>`. */
 export type Schema<K extends keyof components['schemas']> = components['schemas'][K];
 
 export const API_BASE_PATH = '/api/v2.0';
+
+/** The operations under `/api/v2.0`, by their path below it (`/projects`), as Harbor's clients call them. */
+export type ApiPaths = {
+  [P in keyof paths as P extends `${typeof API_BASE_PATH}${infer Rest}` ? Rest : never]: paths[P];
+};
 export const CSRF_HEADER = 'X-Harbor-CSRF-Token';
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -71,8 +76,8 @@ export class ApiError extends Error {
 }
 
 export interface BerthClient {
-  /** Typed calls to `/api/v2.0`, from Harbor's swagger. */
-  api: Client<paths>;
+  /** Typed calls to `/api/v2.0`, from Berth's OpenAPI document. */
+  api: Client<ApiPaths>;
   csrf: CsrfStore;
   /** `POST /c/login`; keeps the CSRF token the core answers with. */
   login(principal: string, password: string): Promise<void>;
@@ -86,7 +91,7 @@ export function createBerthClient(options: BerthClientOptions = {}): BerthClient
   const csrf = options.csrf ?? memoryCsrfStore();
   const doFetch =
     options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
-  const api = createClient<paths>({
+  const api = createClient<ApiPaths>({
     baseUrl: baseUrl + API_BASE_PATH,
     credentials: 'include',
     fetch: doFetch,

@@ -9,9 +9,11 @@ export {
 } from './migrate.js';
 export type { MigrateResult, MigrationFile } from './migrate.js';
 export { createPool } from './pool.js';
+export { ensureDatabase } from './ensure-database.js';
 export type { Pool, PoolClient, PoolConfig } from './pool.js';
 export { Prisma, PrismaClient, createPrismaClient } from './prisma-client.js';
 export { Database, type DatabaseOptions, type Tx } from './database.js';
+export { listen, type ChannelHandlers, type ChannelListener } from './listen.js';
 export {
   DomainDataError,
   ForeignKeyViolationError,

@@ -11,26 +11,33 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
 import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import type { ProjectRef } from '../rbac/access-control.service.js';
 import { Action, ProjectResource } from '../rbac/rbac-policy.js';
+import type { Page } from '../system/harbor-listing.js';
 import {
-  ZAddLabelRequest,
-  ZCopyArtifactQuery,
-  ZCreateTagRequest,
-  ZGetArtifactQuery,
-  ZListAccessoriesQuery,
-  ZListArtifactsQuery,
-  ZListProjectArtifactsQuery,
-  ZListTagsQuery,
+  ArtifactLabelReq,
+  CopyArtifactQuery,
+  GetArtifactQuery,
+  ListAccessoriesQuery,
+  ListArtifactsQuery,
+  ListProjectArtifactsQuery,
+  ListTagsQuery,
+  TagCreate,
+  ZAccessory,
+  ZArtifact,
+  ZTag,
   type AccessoryDto,
   type ArtifactDto,
   type TagDto,
 } from './artifact.dto.js';
 import { ArtifactService } from './artifact.service.js';
-import { parseOrBadRequest, sendPage } from './harbor-query.js';
 
 const PROJECT = 'project_name';
 const PROJECT_ARTIFACTS = 'projects/:project_name_or_id/artifacts';
@@ -43,70 +50,66 @@ export class ArtifactController {
 
   @Get(ARTIFACTS)
   @Access({ scope: 'project', resource: ProjectResource.Artifact, action: Action.List, param: PROJECT })
-  async list(
+  @PagedResponse(ZArtifact)
+  listArtifacts(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
-    @Query() query: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ArtifactDto[]> {
-    const page = await this.artifacts.list(
-      project,
-      name,
-      parseOrBadRequest(ZListArtifactsQuery, query, 'query'),
-    );
-    return sendPage(reply, request.url, page);
+    @Query() query: ListArtifactsQuery,
+  ): Promise<Page<ArtifactDto>> {
+    return this.artifacts.list(project, name, query);
   }
 
   /** Harbor's `listArtifactsOfProject`: the artifacts of every repository of the project. */
   @Get(PROJECT_ARTIFACTS)
   @Access({ scope: 'project', resource: ProjectResource.Artifact, action: Action.List })
-  async listInProject(
+  @PagedResponse(ZArtifact)
+  listArtifactsOfProject(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
-    @Query() query: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ArtifactDto[]> {
-    const page = await this.artifacts.listInProject(
-      principal,
-      project,
-      parseOrBadRequest(ZListProjectArtifactsQuery, query, 'query'),
-    );
-    return sendPage(reply, request.url, page);
+    @Query() query: ListProjectArtifactsQuery,
+  ): Promise<Page<ArtifactDto>> {
+    return this.artifacts.listInProject(principal, project, query);
   }
 
   /** Harbor's `CopyArtifact`: 201 with the copy's location. */
   @Post(ARTIFACTS)
   @HttpCode(201)
   @Access({ scope: 'project', resource: ProjectResource.Artifact, action: Action.Create, param: PROJECT })
+  @ApiOperation({ operationId: 'CopyArtifact' })
+  @ApiResult(null, { status: 201 })
   async copy(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
-    @Query() query: unknown,
+    @Query() query: CopyArtifactQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const { from } = parseOrBadRequest(ZCopyArtifactQuery, query, 'query');
-    const location = await this.artifacts.copy({ principal, clientIp: request.ip }, project, name, from);
+    const location = await this.artifacts.copy(
+      { principal, clientIp: request.ip },
+      project,
+      name,
+      query.from,
+    );
     reply.header('Location', location);
   }
 
   @Get(ARTIFACT)
   @Access({ scope: 'project', resource: ProjectResource.Artifact, action: Action.Read, param: PROJECT })
-  get(
+  @ApiResult(ZArtifact)
+  getArtifact(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
     @Param('reference') reference: string,
-    @Query() query: unknown,
+    @Query() query: GetArtifactQuery,
   ): Promise<ArtifactDto> {
-    return this.artifacts.get(project, name, reference, parseOrBadRequest(ZGetArtifactQuery, query, 'query'));
+    return this.artifacts.get(project, name, reference, query);
   }
 
   @Delete(ARTIFACT)
   @Access({ scope: 'project', resource: ProjectResource.Artifact, action: Action.Delete, param: PROJECT })
-  delete(
+  @ApiResult(null)
+  deleteArtifact(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
@@ -118,42 +121,36 @@ export class ArtifactController {
 
   @Get(`${ARTIFACT}/tags`)
   @Access({ scope: 'project', resource: ProjectResource.Tag, action: Action.List, param: PROJECT })
-  async listTags(
+  @PagedResponse(ZTag)
+  listTags(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
     @Param('reference') reference: string,
-    @Query() query: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<TagDto[]> {
-    const page = await this.artifacts.listTags(
-      project,
-      name,
-      reference,
-      parseOrBadRequest(ZListTagsQuery, query, 'query'),
-    );
-    return sendPage(reply, request.url, page);
+    @Query() query: ListTagsQuery,
+  ): Promise<Page<TagDto>> {
+    return this.artifacts.listTags(project, name, reference, query);
   }
 
   @Post(`${ARTIFACT}/tags`)
   @HttpCode(201)
   @Access({ scope: 'project', resource: ProjectResource.Tag, action: Action.Create, param: PROJECT })
+  @ApiResult(null, { status: 201 })
   async createTag(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
     @Param('reference') reference: string,
-    @Body() body: unknown,
+    @Body() tag: TagCreate,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    const tag = parseOrBadRequest(ZCreateTagRequest, body, 'tag');
     await this.artifacts.createTag({ principal, clientIp: request.ip }, project, name, reference, tag);
     reply.header('Location', `${request.url.split('?')[0]}/${tag.name}`);
   }
 
   @Delete(`${ARTIFACT}/tags/:tag_name`)
   @Access({ scope: 'project', resource: ProjectResource.Tag, action: Action.Delete, param: PROJECT })
+  @ApiResult(null)
   deleteTag(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
@@ -167,23 +164,17 @@ export class ArtifactController {
 
   @Get(`${ARTIFACT}/accessories`)
   @Access({ scope: 'project', resource: ProjectResource.Accessory, action: Action.List, param: PROJECT })
-  async listAccessories(
+  @PagedResponse(ZAccessory)
+  listAccessories(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
     @Param('reference') reference: string,
-    @Query() query: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<AccessoryDto[]> {
-    const page = await this.artifacts.listAccessories(
-      project,
-      name,
-      reference,
-      parseOrBadRequest(ZListAccessoriesQuery, query, 'query'),
-    );
-    return sendPage(reply, request.url, page);
+    @Query() query: ListAccessoriesQuery,
+  ): Promise<Page<AccessoryDto>> {
+    return this.artifacts.listAccessories(project, name, reference, query);
   }
 
+  /** JSON for most additions; `readme.md` and `values.yaml` as text, with their own content type. */
   @Get(`${ARTIFACT}/additions/:addition`)
   @Access({
     scope: 'project',
@@ -191,6 +182,8 @@ export class ArtifactController {
     action: Action.Read,
     param: PROJECT,
   })
+  @ApiProduces('application/json', 'text/plain')
+  @ApiResult(z.string().describe('The addition as it is stored: JSON, Markdown or YAML text'))
   async getAddition(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
@@ -213,18 +206,14 @@ export class ArtifactController {
     action: Action.Create,
     param: PROJECT,
   })
+  @ApiResult(null)
   addLabel(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
     @Param('reference') reference: string,
-    @Body() body: unknown,
+    @Body() label: ArtifactLabelReq,
   ): Promise<void> {
-    return this.artifacts.addLabel(
-      project,
-      name,
-      reference,
-      parseOrBadRequest(ZAddLabelRequest, body, 'label'),
-    );
+    return this.artifacts.addLabel(project, name, reference, label);
   }
 
   @Delete(`${ARTIFACT}/labels/:label_id`)
@@ -234,6 +223,7 @@ export class ArtifactController {
     action: Action.Delete,
     param: PROJECT,
   })
+  @ApiResult(null)
   removeLabel(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,

@@ -1,11 +1,19 @@
-import { Body, Controller, Delete, Get, Inject, Param, Put, Query, Req, Res } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Body, Controller, Delete, Get, Inject, Param, Put, Query, Req } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
 import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import type { ProjectRef } from '../rbac/access-control.service.js';
 import { Action, ProjectResource } from '../rbac/rbac-policy.js';
-import { parseOrBadRequest, sendPage } from './harbor-query.js';
-import { ZListRepositoriesQuery, ZUpdateRepositoryRequest, type RepositoryDto } from './repository.dto.js';
+import type { Page } from '../system/harbor-listing.js';
+import {
+  ListRepositoriesQuery,
+  RepositoryUpdate,
+  ZRepository,
+  type RepositoryDto,
+} from './repository.dto.js';
 import { RepositoryService } from './repository.service.js';
 
 const PROJECT = 'project_name';
@@ -17,58 +25,51 @@ export class RepositoryController {
   /** Harbor's `listAllRepositories`: every repository the caller may list. */
   @Get('repositories')
   @Access({ scope: 'authenticated' })
-  async listAll(
+  @ApiOperation({ operationId: 'listAllRepositories' })
+  @PagedResponse(ZRepository)
+  listAll(
     @CurrentPrincipal() principal: Principal,
-    @Query() query: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RepositoryDto[]> {
-    const page = await this.repositories.listAll(
-      principal,
-      parseOrBadRequest(ZListRepositoriesQuery, query, 'query'),
-    );
-    return sendPage(reply, request.url, page);
+    @Query() query: ListRepositoriesQuery,
+  ): Promise<Page<RepositoryDto>> {
+    return this.repositories.listAll(principal, query);
   }
 
   @Get('projects/:project_name/repositories')
   @Access({ scope: 'project', resource: ProjectResource.Repository, action: Action.List, param: PROJECT })
-  async list(
+  @ApiOperation({ operationId: 'listRepositories' })
+  @PagedResponse(ZRepository)
+  list(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
-    @Query() query: unknown,
-    @Req() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<RepositoryDto[]> {
-    const page = await this.repositories.listInProject(
-      principal,
-      project,
-      parseOrBadRequest(ZListRepositoriesQuery, query, 'query'),
-    );
-    return sendPage(reply, request.url, page);
+    @Query() query: ListRepositoriesQuery,
+  ): Promise<Page<RepositoryDto>> {
+    return this.repositories.listInProject(principal, project, query);
   }
 
   @Get('projects/:project_name/repositories/:repository_name')
   @Access({ scope: 'project', resource: ProjectResource.Repository, action: Action.Read, param: PROJECT })
+  @ApiOperation({ operationId: 'getRepository' })
+  @ApiResult(ZRepository)
   get(@CurrentProject() project: ProjectRef, @Param('repository_name') name: string): Promise<RepositoryDto> {
     return this.repositories.get(project, name);
   }
 
   @Put('projects/:project_name/repositories/:repository_name')
   @Access({ scope: 'project', resource: ProjectResource.Repository, action: Action.Update, param: PROJECT })
+  @ApiOperation({ operationId: 'updateRepository' })
+  @ApiResult(null)
   update(
     @CurrentProject() project: ProjectRef,
     @Param('repository_name') name: string,
-    @Body() body: unknown,
+    @Body() body: RepositoryUpdate,
   ): Promise<void> {
-    return this.repositories.update(
-      project,
-      name,
-      parseOrBadRequest(ZUpdateRepositoryRequest, body, 'repository'),
-    );
+    return this.repositories.update(project, name, body);
   }
 
   @Delete('projects/:project_name/repositories/:repository_name')
   @Access({ scope: 'project', resource: ProjectResource.Repository, action: Action.Delete, param: PROJECT })
+  @ApiOperation({ operationId: 'deleteRepository' })
+  @ApiResult(null)
   delete(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,

@@ -1,23 +1,26 @@
 import { z } from 'zod';
-import { ZPageQuery } from './harbor-query.js';
+import { zodDto } from '../common/zod-dto.js';
+import { ZPageParams } from '../system/harbor-listing.js';
 
 /** Harbor's `Repository`. */
-export interface RepositoryDto {
-  id: number;
-  project_id: number;
-  /** Full name, project included (`library/alpine`). */
-  name: string;
-  description: string;
-  artifact_count: number;
-  pull_count: number;
-  creation_time: string;
-  update_time: string;
-}
+export const ZRepository = z
+  .object({
+    id: z.number().int(),
+    project_id: z.number().int(),
+    name: z.string().describe('Full name, project included (library/alpine)'),
+    description: z.string(),
+    artifact_count: z.number().int(),
+    pull_count: z.number().int(),
+    creation_time: z.string(),
+    update_time: z.string(),
+  })
+  .meta({ id: 'Repository' });
+export type RepositoryDto = z.infer<typeof ZRepository>;
 
 export const ZListRepositoriesQuery = z.strictObject({
   q: z.string().optional(),
   sort: z.string().max(256).optional(),
-  ...ZPageQuery,
+  ...ZPageParams,
 });
 export type TListRepositoriesQuery = z.infer<typeof ZListRepositoriesQuery>;
 
@@ -40,3 +43,6 @@ export const ZUpdateRepositoryRequest = z.strictObject({
   update_time: z.string().optional(),
 });
 export type TUpdateRepositoryRequest = z.infer<typeof ZUpdateRepositoryRequest>;
+
+export class ListRepositoriesQuery extends zodDto(ZListRepositoriesQuery) {}
+export class RepositoryUpdate extends zodDto(ZUpdateRepositoryRequest) {}

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
-import { parseOrBadRequest } from './harbor-query.js';
-import { ZSearchQuery, type SearchDto } from './search.dto.js';
+import { SearchQuery, ZSearch, type SearchDto } from './search.dto.js';
 import { SearchService } from './search.service.js';
 
 @Controller('api/v2.0')
@@ -12,7 +12,8 @@ export class SearchController {
   /** Harbor's `search`: anyone may search; the answer holds only what the caller may see. */
   @Get('search')
   @Access({ scope: 'public' })
-  search(@CurrentPrincipal() principal: Principal, @Query() query: unknown): Promise<SearchDto> {
-    return this.searches.search(principal, parseOrBadRequest(ZSearchQuery, query, 'query'));
+  @ApiResult(ZSearch)
+  search(@CurrentPrincipal() principal: Principal, @Query() query: SearchQuery): Promise<SearchDto> {
+    return this.searches.search(principal, query);
   }
 }

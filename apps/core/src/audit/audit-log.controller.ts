@@ -1,21 +1,23 @@
-import { Controller, Get, Inject, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
 import { AccessControlService, type ProjectRef } from '../rbac/access-control.service.js';
 import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import { Action, ProjectResource, SystemResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import type { Page } from '../system/harbor-listing.js';
 import {
-  ZListAuditLogsQuery,
+  ListAuditLogsQuery,
+  ZAuditLog,
+  ZAuditLogEventType,
+  ZAuditLogExt,
   type AuditLogDto,
   type AuditLogEventTypeDto,
   type AuditLogExtDto,
-  type TListAuditLogsQuery,
 } from './audit-log.dto.js';
 import { AuditLogService } from './audit-log.service.js';
 
 @Controller('api/v2.0')
-@UseInterceptors(HarborPageInterceptor)
 export class AuditLogController {
   constructor(
     @Inject(AuditLogService) private readonly auditLogs: AuditLogService,
@@ -25,18 +27,18 @@ export class AuditLogController {
   /** Harbor's `listAuditLogs`: every entry, for system administrators. */
   @Get('audit-logs')
   @Access({ scope: 'system', resource: SystemResource.AuditLog, action: Action.List })
-  listAuditLogs(
-    @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
-  ): Promise<Page<AuditLogDto>> {
+  @PagedResponse(ZAuditLog)
+  listAuditLogs(@Query() query: ListAuditLogsQuery): Promise<Page<AuditLogDto>> {
     return this.auditLogs.list(query, {});
   }
 
   /** Harbor's `getLogs`: one project's entries. */
   @Get('projects/:project_name/logs')
   @Access({ scope: 'project', resource: ProjectResource.Log, action: Action.List, param: 'project_name' })
+  @PagedResponse(ZAuditLog)
   getLogs(
     @CurrentProject() project: ProjectRef,
-    @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
+    @Query() query: ListAuditLogsQuery,
   ): Promise<Page<AuditLogDto>> {
     return this.auditLogs.list(query, { projectId: project.id });
   }
@@ -47,9 +49,10 @@ export class AuditLogController {
    */
   @Get('auditlog-exts')
   @Access({ scope: 'authenticated' })
+  @PagedResponse(ZAuditLogExt)
   async listAuditLogExts(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
+    @Query() query: ListAuditLogsQuery,
   ): Promise<Page<AuditLogExtDto>> {
     const all = await this.access.canSystem(principal, SystemResource.AuditLog, Action.List);
     const projectIds = all
@@ -61,6 +64,7 @@ export class AuditLogController {
   /** Harbor's `listAuditLogEventTypes`. */
   @Get('auditlog-exts/events')
   @Access({ scope: 'system', resource: SystemResource.AuditLog, action: Action.List })
+  @ApiResult([ZAuditLogEventType])
   listAuditLogEventTypes(): AuditLogEventTypeDto[] {
     return this.auditLogs.eventTypes();
   }
@@ -68,9 +72,10 @@ export class AuditLogController {
   /** Harbor's `getLogExts`: one project's entries. */
   @Get('projects/:project_name/auditlog-exts')
   @Access({ scope: 'project', resource: ProjectResource.Log, action: Action.List, param: 'project_name' })
+  @PagedResponse(ZAuditLogExt)
   getLogExts(
     @CurrentProject() project: ProjectRef,
-    @Query(new ZodValidationPipe(ZListAuditLogsQuery, 'query')) query: TListAuditLogsQuery,
+    @Query() query: ListAuditLogsQuery,
   ): Promise<Page<AuditLogExtDto>> {
     return this.auditLogs.listExt(query, [project.id]);
   }

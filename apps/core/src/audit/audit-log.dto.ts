@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodDto } from '../common/zod-dto.js';
 import { ZPageParams, type QuerySpec } from '../system/harbor-listing.js';
 
 export const ZListAuditLogsQuery = z.strictObject({
@@ -31,33 +32,40 @@ export const AUDIT_LOG_SORT = {
  * Harbor's `AuditLog`, plus `operation_result` (Harbor's name for it in `AuditLogExt`) so failed
  * logins can be told from successful ones, and for system administrators the client address.
  */
-export interface AuditLogDto {
-  id: number;
-  op_time: string;
-  operation: string;
-  resource: string;
-  resource_type: string;
-  username: string;
-  operation_result: boolean;
-  client_ip?: string;
-}
+export const ZAuditLog = z
+  .object({
+    id: z.number().int(),
+    op_time: z.string(),
+    operation: z.string(),
+    resource: z.string(),
+    resource_type: z.string(),
+    username: z.string(),
+    operation_result: z.boolean(),
+    client_ip: z.string().optional(),
+  })
+  .meta({ id: 'AuditLog' });
+export type AuditLogDto = z.infer<typeof ZAuditLog>;
 
 /** Harbor 2.13's `AuditLogExt`. */
-export interface AuditLogExtDto {
-  id: number;
-  username: string;
-  resource: string;
-  resource_type: string;
-  operation: string;
-  operation_description: string;
-  operation_result: boolean;
-  op_time: string;
-}
+export const ZAuditLogExt = z
+  .object({
+    id: z.number().int(),
+    username: z.string(),
+    resource: z.string(),
+    resource_type: z.string(),
+    operation: z.string(),
+    operation_description: z.string(),
+    operation_result: z.boolean(),
+    op_time: z.string(),
+  })
+  .meta({ id: 'AuditLogExt' });
+export type AuditLogExtDto = z.infer<typeof ZAuditLogExt>;
 
 /** Harbor's `AuditLogEventType`: `{operation}_{resource_type}`, e.g. `create_user`. */
-export interface AuditLogEventTypeDto {
-  event_type: string;
-}
+export const ZAuditLogEventType = z.object({ event_type: z.string() }).meta({ id: 'AuditLogEventType' });
+export type AuditLogEventTypeDto = z.infer<typeof ZAuditLogEventType>;
+
+export class ListAuditLogsQuery extends zodDto(ZListAuditLogsQuery) {}
 
 /**
  * Every (operation, resource type) this registry records, as Harbor's event types. Writers and

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Prisma } from '@berth/db';
+import { AuditLogRepository, type AuditLogCondition, type AuditLogListQuery } from '@berth/db';
 import { HarborError } from '../common/harbor-error.js';
-import { DatabaseService } from '../database/database.service.js';
 import {
   pageRequest,
   parseHarborQuery,
@@ -24,7 +23,7 @@ import {
 /** The read side of the audit log (Harbor's legacy and extended shapes): AuditService writes. */
 @Injectable()
 export class AuditLogService {
-  constructor(@Inject(DatabaseService) private readonly database: DatabaseService) {}
+  constructor(@Inject(AuditLogRepository) private readonly auditLog: AuditLogRepository) {}
 
   /** Every entry (system administrators), or one project's when `projectId` is given. */
   async list(query: TListAuditLogsQuery, scope: { projectId?: bigint }): Promise<Page<AuditLogDto>> {
@@ -72,23 +71,14 @@ export class AuditLogService {
   }
 
   private async find(query: TListAuditLogsQuery, projectIds: bigint[] | null) {
-    const terms = parseHarborQuery(query.q, AUDIT_LOG_QUERY);
-    const sort = parseSort(query.sort, AUDIT_LOG_SORT);
     const paging = pageRequest(query);
-    const where: Prisma.AuditLogWhereInput = { AND: [...whereTerms(terms)] };
-    if (projectIds !== null) {
-      where.projectId = projectIds.length === 1 ? projectIds[0]! : { in: projectIds };
-    }
-    const orderBy: Prisma.AuditLogOrderByWithRelationInput[] = sort.length
-      ? sort.map((key) => ({ [key.field]: key.descending ? 'desc' : 'asc' }))
-      : [{ opTime: 'desc' }];
-    // A stable order across pages even when times tie.
-    if (!sort.some((key) => key.field === 'id')) orderBy.push({ id: 'desc' });
-    const [total, rows] = await Promise.all([
-      this.database.prisma.auditLog.count({ where }),
-      this.database.prisma.auditLog.findMany({ where, orderBy, skip: paging.offset, take: paging.pageSize }),
-    ]);
-    return { rows, total, paging };
+    const listing = await this.auditLog.list({
+      ...filtersOf(parseHarborQuery(query.q, AUDIT_LOG_QUERY)),
+      projectIds,
+      sort: parseSort(query.sort, AUDIT_LOG_SORT),
+      slice: { offset: paging.offset, limit: paging.pageSize },
+    });
+    return { rows: listing.items, total: listing.total, paging };
   }
 }
 
@@ -107,40 +97,31 @@ const COLUMNS = {
   username: 'username',
 } as const;
 
-function whereTerms(terms: Map<string, QueryTerm>): Prisma.AuditLogWhereInput[] {
-  const where: Prisma.AuditLogWhereInput[] = [];
+/** The `q` of the audit log as the repository's conditions. */
+function filtersOf(
+  terms: Map<string, QueryTerm>,
+): Pick<AuditLogListQuery, 'conditions' | 'from' | 'to' | 'success'> {
+  const filters: Pick<AuditLogListQuery, 'conditions' | 'from' | 'to' | 'success'> = { conditions: [] };
   for (const [key, term] of terms) {
     if (key === 'op_time') {
       if (term.kind !== 'range') continue;
-      where.push({
-        opTime: {
-          ...(term.min ? { gte: parseQueryTime(term.min, key) } : {}),
-          ...(term.max ? { lte: parseQueryTime(term.max, key) } : {}),
-        },
-      });
+      if (term.min) filters.from = parseQueryTime(term.min, key);
+      if (term.max) filters.to = parseQueryTime(term.max, key);
       continue;
     }
     if (key === 'operation_result') {
       if (term.kind !== 'exact' || !['true', 'false'].includes(term.value)) {
         throw HarborError.badRequest('operation_result must be true or false');
       }
-      where.push({ success: term.value === 'true' });
+      filters.success = term.value === 'true';
       continue;
     }
-    const column = COLUMNS[key as keyof typeof COLUMNS];
-    switch (term.kind) {
-      case 'exact':
-        where.push({ [column]: term.value });
-        break;
-      case 'fuzzy':
-        where.push({ [column]: { contains: term.value, mode: 'insensitive' } });
-        break;
-      case 'anyOf':
-        where.push({ [column]: { in: term.values } });
-        break;
-      default:
-        break;
-    }
+    const field = COLUMNS[key as keyof typeof COLUMNS];
+    let condition: AuditLogCondition | null = null;
+    if (term.kind === 'exact') condition = { field, equals: term.value };
+    else if (term.kind === 'fuzzy') condition = { field, contains: term.value };
+    else if (term.kind === 'anyOf') condition = { field, in: term.values };
+    if (condition) filters.conditions.push(condition);
   }
-  return where;
+  return filters;
 }

@@ -1,9 +1,15 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import {
+  RobotRepository,
+  SystemSettingRepository,
+  UserRepository,
+  UserSessionRepository,
+  type Robot,
+} from '@berth/db';
 import { HarborError } from '../common/harbor-error.js';
 import { verifyPassword } from '../crypto/password-hasher.js';
 import { SecretBox } from '../crypto/secret-box.js';
-import { DatabaseService } from '../database/database.service.js';
 import { LoginThrottler } from './login-throttler.js';
 import {
   ANONYMOUS,
@@ -52,7 +58,10 @@ export class AuthenticationService {
   private readonly inFlight = new Map<string, Promise<UserPrincipal | RobotPrincipal | null>>();
 
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(UserSessionRepository) private readonly sessions: UserSessionRepository,
+    @Inject(RobotRepository) private readonly robots: RobotRepository,
+    @Inject(SystemSettingRepository) private readonly settings: SystemSettingRepository,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
   ) {}
@@ -136,10 +145,7 @@ export class AuthenticationService {
   }
 
   async session(token: string): Promise<SessionPrincipal | null> {
-    const session = await this.database.prisma.userSession.findUnique({
-      where: { id: hashToken(token) },
-      include: { user: true },
-    });
+    const session = await this.sessions.findWithUser(hashToken(token));
     if (!session || session.expiresAt.getTime() <= Date.now()) return null;
     return {
       principal: {
@@ -153,14 +159,30 @@ export class AuthenticationService {
   }
 
   async robotPrefix(): Promise<string> {
-    const setting = await this.database.prisma.systemSetting.findUnique({
-      where: { key: 'robot_name_prefix' },
-    });
-    return typeof setting?.value === 'string' && setting.value ? setting.value : DEFAULT_ROBOT_PREFIX;
+    const prefix = await this.settings.value('robot_name_prefix');
+    return typeof prefix === 'string' && prefix ? prefix : DEFAULT_ROBOT_PREFIX;
+  }
+
+  /**
+   * The robot a login name (`<prefix>name` or `<prefix>project+name`) names while it may log in
+   * (enabled, unexpired), with its secret's hash; null otherwise.
+   */
+  async activeRobot(loginName: string): Promise<{ robot: Robot; secretHash: string } | null> {
+    const prefix = await this.robotPrefix();
+    if (!loginName.startsWith(prefix)) return null;
+    const rest = loginName.slice(prefix.length);
+    const plus = rest.indexOf('+');
+    const found = await this.robots.findForLogin(
+      plus === -1 ? rest : rest.slice(plus + 1),
+      plus === -1 ? null : rest.slice(0, plus),
+    );
+    if (!found || found.robot.disabled) return null;
+    if (found.robot.expiresAt && found.robot.expiresAt.getTime() <= Date.now()) return null;
+    return found;
   }
 
   private async verifyUser(username: string, secret: string): Promise<UserPrincipal | null> {
-    const user = await this.database.prisma.user.findUnique({ where: { username } });
+    const user = await this.users.findByUsername(username);
     if (!user) {
       // Spend the same time as a real check so response times do not reveal which users exist.
       await verifyPassword(secret, DUMMY_HASH);
@@ -173,29 +195,22 @@ export class AuthenticationService {
   }
 
   private async verifyRobot(fullName: string, secret: string): Promise<RobotPrincipal | null> {
-    const prefix = await this.robotPrefix();
-    const rest = fullName.slice(prefix.length);
-    const plus = rest.indexOf('+');
-    const projectName = plus === -1 ? null : rest.slice(0, plus);
-    const name = plus === -1 ? rest : rest.slice(plus + 1);
-    const robot = await this.database.prisma.robot.findFirst({
-      where:
-        projectName === null
-          ? { name, level: 'system' }
-          : { name, level: 'project', project: { name: projectName } },
-    });
-    if (!robot || robot.disabled) return null;
-    if (robot.expiresAt && robot.expiresAt.getTime() <= Date.now()) return null;
-    if (!(await verifyPassword(secret, robot.secretHash))) return null;
-    return {
-      kind: 'robot',
-      id: robot.id,
-      name: fullName,
-      level: robot.level === 'project' ? 'project' : 'system',
-      projectId: robot.projectId,
-      permissions: robot.permissions as unknown as RobotPermission[],
-    };
+    const found = await this.activeRobot(fullName);
+    if (!found || !(await verifyPassword(secret, found.secretHash))) return null;
+    return robotPrincipal(found.robot, fullName);
   }
+}
+
+/** The principal of a robot that logged in (or was named in a token) as `fullName`. */
+export function robotPrincipal(robot: Robot, fullName: string): RobotPrincipal {
+  return {
+    kind: 'robot',
+    id: robot.id,
+    name: fullName,
+    level: robot.level,
+    projectId: robot.project?.id ?? null,
+    permissions: robot.permissions as RobotPermission[],
+  };
 }
 
 // A valid hash of a random password, so unknown users cost one scrypt like known ones.

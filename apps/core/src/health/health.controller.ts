@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { Access } from '../rbac/access.decorator.js';
-import type { OverallHealthStatusDto } from './health.dto.js';
+import { ApiResult } from '../common/openapi.js';
+import { ZOverallHealthStatus, type OverallHealthStatusDto } from './health.dto.js';
 import { HealthService } from './health.service.js';
 
 @Controller('api/v2.0')
@@ -10,6 +11,7 @@ export class HealthController {
   /** Harbor's `GET /api/v2.0/health`: 200 with the overall and per-component status. */
   @Get('health')
   @Access({ scope: 'public' })
+  @ApiResult(ZOverallHealthStatus)
   getHealth(): Promise<OverallHealthStatusDto> {
     return this.health.check();
   }

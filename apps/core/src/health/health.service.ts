@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BerthConfig } from '../config/config.js';
 import { BERTH_CONFIG } from '../config/config.constants.js';
-import { DatabaseService } from '../database/database.service.js';
+import { Database } from '@berth/db';
 import type { ComponentHealthStatusDto, OverallHealthStatusDto } from './health.dto.js';
 
 type Check = () => Promise<void>;
@@ -14,7 +14,7 @@ export class HealthService {
   private readonly checks: [name: string, check: Check][];
 
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
     @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {
     this.checks = [

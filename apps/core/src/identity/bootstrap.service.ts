@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Database,
+  ProjectMemberRepository,
+  ProjectRepository,
+  SystemSettingRepository,
+  UniqueViolationError,
+  UserRepository,
+} from '@berth/db';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import { hashPassword } from '../crypto/password-hasher.js';
-import { DatabaseService } from '../database/database.service.js';
 import { ProjectRole } from '../rbac/rbac-policy.js';
 import { ConfigurationService } from '../system/configuration.service.js';
 import { generatePassword, isValidPassword } from './user-rules.js';
@@ -21,8 +30,13 @@ export class BootstrapService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Bootstrap');
 
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(SystemSettingRepository) private readonly settings: SystemSettingRepository,
+    @Inject(ProjectRepository) private readonly projects: ProjectRepository,
+    @Inject(ProjectMemberRepository) private readonly members: ProjectMemberRepository,
     @Inject(ConfigurationService) private readonly configuration: ConfigurationService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -31,35 +45,25 @@ export class BootstrapService implements OnApplicationBootstrap {
   }
 
   private async ensureAdmin(): Promise<bigint> {
-    const prisma = this.database.prisma;
-    const existing = await prisma.user.findUnique({
-      where: { username: BOOTSTRAP_ADMIN },
-      select: { id: true },
-    });
+    const existing = await this.users.findByUsername(BOOTSTRAP_ADMIN);
     if (existing) return existing.id;
 
-    const fromEnv = process.env.BERTH_ADMIN_PASSWORD;
+    const fromEnv = this.config.adminPassword;
     const password = fromEnv ? fromEnv : generatePassword(randomBytes);
     if (fromEnv && !isValidPassword(fromEnv)) {
       this.logger.warn(
         'BERTH_ADMIN_PASSWORD does not meet the password policy (8-128 characters with upper, lower and digit); using it anyway, change it soon',
       );
     }
-    const created = await prisma.user.createManyAndReturn({
-      data: [
-        {
-          username: BOOTSTRAP_ADMIN,
-          email: 'admin@example.com',
-          realname: 'system admin',
-          comment: 'admin user',
-          passwordHash: await hashPassword(password),
-          sysadmin: true,
-        },
-      ],
-      skipDuplicates: true,
-      select: { id: true },
+    const created = await this.users.createIfAbsent({
+      username: BOOTSTRAP_ADMIN,
+      email: 'admin@example.com',
+      realname: 'system admin',
+      comment: 'admin user',
+      passwordHash: await hashPassword(password),
+      sysadmin: true,
     });
-    if (created[0]) {
+    if (created) {
       if (fromEnv) {
         this.logger.log(`Created the ${BOOTSTRAP_ADMIN} user with the password from BERTH_ADMIN_PASSWORD`);
       } else {
@@ -70,12 +74,10 @@ export class BootstrapService implements OnApplicationBootstrap {
             '  or set BERTH_ADMIN_PASSWORD before the first start next time.\n\n',
         );
       }
-      return created[0].id;
+      return created.id;
     }
-    const winner = await prisma.user.findUniqueOrThrow({
-      where: { username: BOOTSTRAP_ADMIN },
-      select: { id: true },
-    });
+    const winner = await this.users.findByUsername(BOOTSTRAP_ADMIN);
+    if (!winner) throw new Error(`the ${BOOTSTRAP_ADMIN} user was neither created nor found`);
     return winner.id;
   }
 
@@ -84,27 +86,32 @@ export class BootstrapService implements OnApplicationBootstrap {
    * deliberately is not undone by the next restart.
    */
   private async ensureLibrary(adminId: bigint): Promise<void> {
-    const prisma = this.database.prisma;
-    if (await prisma.systemSetting.findUnique({ where: { key: LIBRARY_MARKER }, select: { key: true } }))
-      return;
+    if ((await this.settings.value(LIBRARY_MARKER)) !== undefined) return;
     const quotaLimit = BigInt(await this.configuration.get('storage_per_project'));
-    await prisma.$transaction(async (tx) => {
-      const [marker] = await tx.systemSetting.createManyAndReturn({
-        data: [{ key: LIBRARY_MARKER, value: new Date().toISOString() }],
-        skipDuplicates: true,
-        select: { key: true },
+    const marker = new Date().toISOString();
+    try {
+      const created = await this.database.transaction(async (tx) => {
+        // Another instance starting at the same time may have won: it makes the project.
+        if (!(await this.settings.putIfAbsent(tx, LIBRARY_MARKER, marker))) return false;
+        const project = await this.projects.create(tx, {
+          name: LIBRARY_PROJECT,
+          ownerId: adminId,
+          metadata: { public: 'true' },
+          quotaLimit,
+        });
+        await this.members.create(tx, {
+          projectId: project.id,
+          member: { userId: adminId },
+          role: ProjectRole.ProjectAdmin,
+          repositoryScopes: [],
+        });
+        return true;
       });
-      if (!marker) return;
-      const [project] = await tx.project.createManyAndReturn({
-        data: [{ name: LIBRARY_PROJECT, ownerId: adminId, metadata: { public: 'true' }, quotaLimit }],
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      if (!project) return;
-      await tx.projectMember.create({
-        data: { projectId: project.id, userId: adminId, role: ProjectRole.ProjectAdmin },
-      });
-      this.logger.log(`Created the public ${LIBRARY_PROJECT} project`);
-    });
+      if (created) this.logger.log(`Created the public ${LIBRARY_PROJECT} project`);
+    } catch (error) {
+      if (!(error instanceof UniqueViolationError)) throw error;
+      // A project of that name exists already (made before this marker was): it stays as it is.
+      await this.database.transaction((tx) => this.settings.putIfAbsent(tx, LIBRARY_MARKER, marker));
+    }
   }
 }

@@ -2,9 +2,10 @@ import { Body, Controller, Get, HttpCode, Inject, Ip, Post, Req, Res } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CSRF_HEADER, SESSION_COOKIE } from '../auth/authentication.service.js';
 import { Access } from '../rbac/access.decorator.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import { ApiResult } from '../common/openapi.js';
+import { AcceptsForm } from '../common/request-edge.js';
 import { SessionToken } from './session-token.decorator.js';
-import { ZLoginRequest, type TLoginRequest } from './session.dto.js';
+import { LoginReq } from './session.dto.js';
 import { SessionService } from './session.service.js';
 
 /** Harbor's console login (`/c/login`, `/c/log_out`): an HttpOnly session cookie plus a CSRF token. */
@@ -15,28 +16,34 @@ export class SessionController {
   @Post('login')
   @HttpCode(200)
   @Access({ scope: 'public' })
+  @AcceptsForm()
+  @ApiResult(null, {
+    description: 'Signed in: the `sid` cookie is set and `X-Harbor-CSRF-Token` answered.',
+    headers: { 'X-Harbor-CSRF-Token': { schema: { type: 'string' } } },
+  })
   async login(
-    @Body(new ZodValidationPipe(ZLoginRequest, 'login body')) body: TLoginRequest,
+    @Body() body: LoginReq,
     @Ip() clientIp: string,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const { token, csrfToken } = await this.sessions.login(body, clientIp);
     void reply
-      .header('Set-Cookie', sessionCookie(token, isSecure(request)))
+      .header('Set-Cookie', sessionCookie(token, this.sessions.secureCookies(request)))
       .header(CSRF_HEADER, csrfToken)
       .header('Cache-Control', 'no-store');
   }
 
   @Get('log_out')
   @Access({ scope: 'public' })
+  @ApiResult(null, { description: 'Signed out: the `sid` cookie is cleared.' })
   async logout(
     @SessionToken() token: string | null,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.sessions.logout(token);
-    void reply.header('Set-Cookie', sessionCookie('', isSecure(request), 0));
+    void reply.header('Set-Cookie', sessionCookie('', this.sessions.secureCookies(request), 0));
   }
 }
 
@@ -50,10 +57,4 @@ function sessionCookie(token: string, secure: boolean, maxAge?: number): string 
     ...(secure ? ['Secure'] : []),
     ...(maxAge === undefined ? [] : [`Max-Age=${maxAge}`]),
   ].join('; ');
-}
-
-function isSecure(request: FastifyRequest): boolean {
-  const external = process.env.BERTH_EXTERNAL_URL?.trim();
-  if (external) return external.startsWith('https://');
-  return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodDto } from '../common/zod-dto.js';
 
 /** `POST /c/login`, form-encoded as Harbor's portal sends it (`principal`, `password`), or JSON. */
 export const ZLoginRequest = z.strictObject({
@@ -12,6 +13,7 @@ export const ZLoginRequest = z.strictObject({
     .max(1024, 'password is too long'),
 });
 export type TLoginRequest = z.output<typeof ZLoginRequest>;
+export class LoginReq extends zodDto(ZLoginRequest) {}
 
 /** The new session's cookie token and the CSRF token for unsafe requests. */
 export interface LoginResult {

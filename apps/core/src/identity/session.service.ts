@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
+import { Database, UserSessionRepository } from '@berth/db';
 import { AuditService } from '../audit/audit.service.js';
 import { AuthenticationService, hashToken } from '../auth/authentication.service.js';
 import { HarborError } from '../common/harbor-error.js';
-import { DatabaseService } from '../database/database.service.js';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import type { LoginResult, TLoginRequest } from './session.dto.js';
 
 /**
@@ -16,10 +19,21 @@ export const SESSION_ABSOLUTE_MS = 8 * 60 * 60 * 1000;
 @Injectable()
 export class SessionService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(UserSessionRepository) private readonly sessions: UserSessionRepository,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
+
+  /**
+   * Whether the session cookie must be `Secure`: when the external URL is https, else when the
+   * request came over https (directly or through a proxy that says so).
+   */
+  secureCookies(request: { protocol: string; headers: IncomingHttpHeaders }): boolean {
+    if (this.config.externalUrl) return this.config.externalUrl.startsWith('https://');
+    return request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
+  }
 
   /** Checks the credentials (throttled), records the attempt either way, and opens a session. */
   async login(request: TLoginRequest, clientIp: string): Promise<LoginResult> {
@@ -46,33 +60,30 @@ export class SessionService {
     const token = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(32).toString('base64url');
     const now = Date.now();
-    await this.database.prisma.$transaction([
+    const userId = principal.id;
+    await this.database.transaction(async (tx) => {
       // Housekeeping: the account's ended sessions go when it opens a new one.
-      this.database.prisma.userSession.deleteMany({
-        where: { userId: principal.id, expiresAt: { lte: new Date(now) } },
-      }),
-      this.database.prisma.userSession.create({
-        data: {
-          id: hashToken(token),
-          userId: principal.id,
-          csrfToken,
-          createdAt: new Date(now),
-          expiresAt: new Date(now + SESSION_IDLE_MS),
-        },
-      }),
-    ]);
-    await this.audit.record({
-      ...attempt,
-      resource: principal.username,
-      username: principal.username,
-      success: true,
+      await this.sessions.deleteEnded(tx, userId, new Date(now));
+      await this.sessions.create(tx, {
+        id: hashToken(token),
+        userId,
+        csrfToken,
+        createdAt: new Date(now),
+        expiresAt: new Date(now + SESSION_IDLE_MS),
+      });
+      await this.audit.append(tx, {
+        ...attempt,
+        resource: principal.username,
+        username: principal.username,
+        success: true,
+      });
     });
     return { token, csrfToken };
   }
 
   async logout(token: string | null): Promise<void> {
     if (!token) return;
-    await this.database.prisma.userSession.deleteMany({ where: { id: hashToken(token) } });
+    await this.sessions.delete(hashToken(token));
   }
 
   /**
@@ -80,14 +91,10 @@ export class SessionService {
    * than 25 minutes remain, so a busy console costs one update every five minutes, not per request.
    */
   async renew(token: string): Promise<void> {
-    await this.database.pool.query(
-      `UPDATE user_session
-          SET expires_at = LEAST(now() + $2 * interval '1 millisecond', created_at + $3 * interval '1 millisecond')
-        WHERE id = $1
-          AND expires_at > now()
-          AND expires_at < now() + $4 * interval '1 millisecond'
-          AND expires_at < created_at + $3 * interval '1 millisecond'`,
-      [hashToken(token), SESSION_IDLE_MS, SESSION_ABSOLUTE_MS, SESSION_IDLE_MS - 5 * 60 * 1000],
-    );
+    await this.sessions.renew(hashToken(token), {
+      idleMs: SESSION_IDLE_MS,
+      absoluteMs: SESSION_ABSOLUTE_MS,
+      renewBelowMs: SESSION_IDLE_MS - 5 * 60 * 1000,
+    });
   }
 }

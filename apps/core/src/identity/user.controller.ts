@@ -11,44 +11,39 @@ import {
   Put,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
 import { Action, SystemResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { Page } from '../system/harbor-listing.js';
 import { PermissionService } from './permission.service.js';
 import { SessionToken } from './session-token.decorator.js';
 import {
-  ZCliSecretRequest,
-  ZCreateUserRequest,
-  ZListUsersQuery,
-  ZPasswordRequest,
-  ZPermissionsQuery,
-  ZSearchUsersQuery,
-  ZSysAdminFlagRequest,
+  ListUsersQuery,
+  OIDCCliSecretReq,
+  PasswordReq,
+  PermissionsQuery,
+  SearchUsersQuery,
+  UserCreationReq,
+  UserProfile,
+  UserSysAdminFlag,
+  ZPermission,
   ZUserId,
-  ZUserProfileRequest,
+  ZUserResp,
+  ZUserSearchRespItem,
   type PermissionDto,
-  type TCliSecretRequest,
-  type TCreateUserRequest,
-  type TListUsersQuery,
-  type TPasswordRequest,
-  type TPermissionsQuery,
-  type TSearchUsersQuery,
-  type TSysAdminFlagRequest,
-  type TUserProfileRequest,
   type UserResponseDto,
   type UserSearchItemDto,
 } from './user.dto.js';
 import { UserService } from './user.service.js';
 
-const userId = new ZodValidationPipe(ZUserId, 'user_id');
+const userId = new ZodValidationPipe(ZUserId);
 
 @Controller('api/v2.0/users')
-@UseInterceptors(HarborPageInterceptor)
 export class UserController {
   constructor(
     @Inject(UserService) private readonly users: UserService,
@@ -58,17 +53,17 @@ export class UserController {
   /** Harbor's `listUsers`. */
   @Get()
   @Access({ scope: 'system', resource: SystemResource.User, action: Action.List })
-  listUsers(
-    @Query(new ZodValidationPipe(ZListUsersQuery, 'query')) query: TListUsersQuery,
-  ): Promise<Page<UserResponseDto>> {
+  @PagedResponse(ZUserResp)
+  listUsers(@Query() query: ListUsersQuery): Promise<Page<UserResponseDto>> {
     return this.users.list(query);
   }
 
   /** Harbor's `createUser`: 201 with `Location`, no body. */
   @Post()
   @Access({ scope: 'system', resource: SystemResource.User, action: Action.Create })
+  @ApiResult(null, { status: 201 })
   async createUser(
-    @Body(new ZodValidationPipe(ZCreateUserRequest, 'user body')) body: TCreateUserRequest,
+    @Body() body: UserCreationReq,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -80,6 +75,7 @@ export class UserController {
   /** Harbor's `getCurrentUserInfo`. */
   @Get('current')
   @Access({ scope: 'authenticated' })
+  @ApiResult(ZUserResp)
   getCurrentUserInfo(@CurrentPrincipal() principal: Principal): Promise<UserResponseDto> {
     return this.users.current(principal);
   }
@@ -87,25 +83,26 @@ export class UserController {
   /** Harbor's `getCurrentUserPermissions`. */
   @Get('current/permissions')
   @Access({ scope: 'authenticated' })
+  @ApiResult([ZPermission])
   getCurrentUserPermissions(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ZPermissionsQuery, 'query')) query: TPermissionsQuery,
+    @Query() query: PermissionsQuery,
   ): Promise<PermissionDto[]> {
-    return this.permissions.current(principal, query.scope, query.relative === 'true');
+    return this.permissions.current(principal, query.scope, query.relative === true);
   }
 
   /** Harbor's `searchUsers`: open to every signed-in caller, so members can be added by name. */
   @Get('search')
   @Access({ scope: 'authenticated' })
-  searchUsers(
-    @Query(new ZodValidationPipe(ZSearchUsersQuery, 'query')) query: TSearchUsersQuery,
-  ): Promise<Page<UserSearchItemDto>> {
+  @PagedResponse(ZUserSearchRespItem)
+  searchUsers(@Query() query: SearchUsersQuery): Promise<Page<UserSearchItemDto>> {
     return this.users.search(query);
   }
 
   /** Harbor's `getUser`: yourself, or anyone for system administrators. */
   @Get(':user_id')
   @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Read })
+  @ApiResult(ZUserResp)
   getUser(
     @Param('user_id', userId) id: bigint,
     @CurrentPrincipal() principal: Principal,
@@ -116,10 +113,11 @@ export class UserController {
   /** Harbor's `updateUserProfile`. */
   @Put(':user_id')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Update })
   updateUserProfile(
     @Param('user_id', userId) id: bigint,
-    @Body(new ZodValidationPipe(ZUserProfileRequest, 'profile body')) body: TUserProfileRequest,
+    @Body() body: UserProfile,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
   ): Promise<void> {
@@ -129,6 +127,7 @@ export class UserController {
   /** Harbor's `deleteUser`. */
   @Delete(':user_id')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'system', resource: SystemResource.User, action: Action.Delete })
   deleteUser(
     @Param('user_id', userId) id: bigint,
@@ -141,10 +140,11 @@ export class UserController {
   /** Harbor's `updateUserPassword`. */
   @Put(':user_id/password')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Update })
   updateUserPassword(
     @Param('user_id', userId) id: bigint,
-    @Body(new ZodValidationPipe(ZPasswordRequest, 'password body')) body: TPasswordRequest,
+    @Body() body: PasswordReq,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
     @SessionToken() sessionToken: string | null,
@@ -155,10 +155,11 @@ export class UserController {
   /** Harbor's `setUserSysAdmin`. */
   @Put(':user_id/sysadmin')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'system', resource: SystemResource.User, action: Action.Update })
   setUserSysAdmin(
     @Param('user_id', userId) id: bigint,
-    @Body(new ZodValidationPipe(ZSysAdminFlagRequest, 'sysadmin body')) body: TSysAdminFlagRequest,
+    @Body() body: UserSysAdminFlag,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
   ): Promise<void> {
@@ -168,10 +169,11 @@ export class UserController {
   /** Harbor's `setCliSecret`. */
   @Put(':user_id/cli_secret')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'self-or-system', param: 'user_id', resource: SystemResource.User, action: Action.Update })
   setCliSecret(
     @Param('user_id', userId) id: bigint,
-    @Body(new ZodValidationPipe(ZCliSecretRequest, 'secret body')) body: TCliSecretRequest,
+    @Body() body: OIDCCliSecretReq,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
   ): Promise<void> {

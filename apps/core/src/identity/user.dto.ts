@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { zodDto } from '../common/zod-dto.js';
+import { queryBoolean, ZId } from '../common/request-values.js';
 import { ZPageParams } from '../system/harbor-listing.js';
 import {
   COMMENT_MAX,
@@ -12,14 +14,8 @@ import {
   USERNAME_RULE_MESSAGE,
 } from './user-rules.js';
 
-const MAX_INT64 = 9_223_372_036_854_775_807n;
-
 /** Route parameter `user_id`: a positive 64-bit integer. */
-export const ZUserId = z
-  .string()
-  .regex(/^[1-9]\d{0,18}$/, 'user_id must be a positive integer')
-  .transform(BigInt)
-  .refine((id) => id <= MAX_INT64, 'user_id is out of range');
+export const ZUserId = ZId;
 
 const password = z
   .string({ message: 'password is required' })
@@ -95,42 +91,55 @@ export type TSearchUsersQuery = z.output<typeof ZSearchUsersQuery>;
 
 export const ZPermissionsQuery = z.strictObject({
   scope: boundedText('scope', 512),
-  relative: z.enum(['true', 'false'], { message: 'relative must be true or false' }).optional(),
+  relative: queryBoolean('relative').optional(),
 });
 export type TPermissionsQuery = z.output<typeof ZPermissionsQuery>;
 
 /** Harbor's `OIDCUserInfo`: here, where the user's CLI secret is shown back to its owner. */
-export interface OidcUserInfoDto {
-  id: number;
-  user_id: number;
-  subiss: string;
-  secret: string;
-  creation_time: string;
-  update_time: string;
-}
+export const ZOidcUserInfo = z
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int(),
+    subiss: z.string(),
+    secret: z.string(),
+    creation_time: z.string(),
+    update_time: z.string(),
+  })
+  .meta({ id: 'OIDCUserInfo' });
+export type OidcUserInfoDto = z.infer<typeof ZOidcUserInfo>;
 
 /** Harbor's `UserResp`. */
-export interface UserResponseDto {
-  user_id: number;
-  username: string;
-  email: string;
-  realname: string;
-  comment: string;
-  sysadmin_flag: boolean;
-  admin_role_in_auth: boolean;
-  creation_time: string;
-  update_time: string;
-  oidc_user_meta?: OidcUserInfoDto;
-}
+export const ZUserResp = z
+  .object({
+    user_id: z.number().int(),
+    username: z.string(),
+    email: z.string(),
+    realname: z.string(),
+    comment: z.string(),
+    sysadmin_flag: z.boolean(),
+    admin_role_in_auth: z.boolean(),
+    creation_time: z.string(),
+    update_time: z.string(),
+    oidc_user_meta: ZOidcUserInfo.optional(),
+  })
+  .meta({ id: 'UserResp' });
+export type UserResponseDto = z.infer<typeof ZUserResp>;
 
 /** Harbor's `UserSearchRespItem`. */
-export interface UserSearchItemDto {
-  user_id: number;
-  username: string;
-}
+export const ZUserSearchRespItem = z
+  .object({ user_id: z.number().int(), username: z.string() })
+  .meta({ id: 'UserSearchRespItem' });
+export type UserSearchItemDto = z.infer<typeof ZUserSearchRespItem>;
 
 /** Harbor's `Permission`. */
-export interface PermissionDto {
-  resource: string;
-  action: string;
-}
+export const ZPermission = z.object({ resource: z.string(), action: z.string() }).meta({ id: 'Permission' });
+export type PermissionDto = z.infer<typeof ZPermission>;
+
+export class UserCreationReq extends zodDto(ZCreateUserRequest) {}
+export class UserProfile extends zodDto(ZUserProfileRequest) {}
+export class PasswordReq extends zodDto(ZPasswordRequest) {}
+export class UserSysAdminFlag extends zodDto(ZSysAdminFlagRequest) {}
+export class OIDCCliSecretReq extends zodDto(ZCliSecretRequest) {}
+export class ListUsersQuery extends zodDto(ZListUsersQuery) {}
+export class SearchUsersQuery extends zodDto(ZSearchUsersQuery) {}
+export class PermissionsQuery extends zodDto(ZPermissionsQuery) {}

@@ -1,16 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Prisma } from '@berth/db';
-import { AuditService } from '../audit/audit.service.js';
+import {
+  Database,
+  UniqueViolationError,
+  UserRepository,
+  UserSessionRepository,
+  type User,
+  type UserCondition,
+  type UserSortField,
+} from '@berth/db';
+import { AuditService, type AuditEntry } from '../audit/audit.service.js';
 import { AuthenticationService, hashToken } from '../auth/authentication.service.js';
 import { LoginThrottler } from '../auth/login-throttler.js';
 import { principalName, type Principal, type UserPrincipal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
 import { hashPassword, verifyPassword } from '../crypto/password-hasher.js';
 import { SecretBox } from '../crypto/secret-box.js';
-import { DatabaseService } from '../database/database.service.js';
 import { TokenRevocationService } from '../token/token-revocation.service.js';
 import {
-  likeEscape,
   pageRequest,
   parseHarborQuery,
   parseSort,
@@ -31,8 +37,6 @@ import type {
 /** The account created at first start; it can be neither deleted nor demoted by anyone. */
 export const BOOTSTRAP_ADMIN = 'admin';
 
-type UserRow = Prisma.UserGetPayload<object>;
-
 const LIST_QUERY: QuerySpec = {
   username: ['exact', 'fuzzy'],
   email: ['exact', 'fuzzy'],
@@ -41,14 +45,17 @@ const LIST_QUERY: QuerySpec = {
   sysadmin_flag: ['exact'],
 };
 
-const LIST_SORT = {
+const LIST_SORT: Record<string, UserSortField> = {
   user_id: 'id',
   username: 'username',
   email: 'email',
   realname: 'realname',
   creation_time: 'createdAt',
   update_time: 'updatedAt',
-} as const;
+};
+
+/** The `q` keys naming text columns. */
+const TEXT_FIELDS = { username: 'username', email: 'email', realname: 'realname' } as const;
 
 /** Who the caller is, for audit entries. */
 export interface Caller {
@@ -63,7 +70,9 @@ export interface Caller {
 @Injectable()
 export class UserService {
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(UserSessionRepository) private readonly sessions: UserSessionRepository,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
     @Inject(LoginThrottler) private readonly throttler: LoginThrottler,
     @Inject(SecretBox) private readonly secrets: SecretBox,
@@ -75,37 +84,34 @@ export class UserService {
     const terms = parseHarborQuery(query.q, LIST_QUERY);
     const sort = parseSort(query.sort, LIST_SORT);
     const paging = pageRequest(query);
-    const and: Prisma.UserWhereInput[] = [];
+    const where: UserCondition[] = [];
     for (const [key, term] of terms) {
       if (key === 'user_id') {
         if (term.kind !== 'exact' || !/^\d{1,18}$/.test(term.value)) {
           throw HarborError.badRequest('user_id in q must be an integer');
         }
-        and.push({ id: BigInt(term.value) });
+        where.push({ kind: 'idIs', value: BigInt(term.value) });
       } else if (key === 'sysadmin_flag') {
         if (term.kind !== 'exact' || !['true', 'false'].includes(term.value)) {
           throw HarborError.badRequest('sysadmin_flag in q must be true or false');
         }
-        and.push({ sysadmin: term.value === 'true' });
-      } else if (term.kind === 'exact') {
-        and.push({ [key]: term.value });
-      } else if (term.kind === 'fuzzy') {
-        and.push({ [key]: { contains: likeEscape(term.value), mode: 'insensitive' } });
+        where.push({ kind: 'sysadmin', value: term.value === 'true' });
+      } else if (Object.hasOwn(TEXT_FIELDS, key)) {
+        const field = TEXT_FIELDS[key as keyof typeof TEXT_FIELDS];
+        if (term.kind === 'exact') where.push({ kind: 'is', field, value: term.value });
+        else if (term.kind === 'fuzzy') where.push({ kind: 'contains', field, value: term.value });
       }
     }
-    if (query.username) and.push({ username: { contains: likeEscape(query.username), mode: 'insensitive' } });
-    if (query.email) and.push({ email: { contains: likeEscape(query.email), mode: 'insensitive' } });
-    const where: Prisma.UserWhereInput = { AND: and };
-    const orderBy: Prisma.UserOrderByWithRelationInput[] = sort.map((key) => ({
-      [key.field]: key.descending ? 'desc' : 'asc',
-    }));
-    if (!sort.some((key) => key.field === 'id')) orderBy.push({ id: 'asc' });
-    const [total, rows] = await Promise.all([
-      this.database.prisma.user.count({ where }),
-      this.database.prisma.user.findMany({ where, orderBy, skip: paging.offset, take: paging.pageSize }),
-    ]);
+    if (query.username) where.push({ kind: 'contains', field: 'username', value: query.username });
+    if (query.email) where.push({ kind: 'contains', field: 'email', value: query.email });
+    const { total, items } = await this.users.list({
+      where,
+      sort,
+      offset: paging.offset,
+      limit: paging.pageSize,
+    });
     return toPage(
-      rows.map((row) => this.toResponse(row, false)),
+      items.map((user) => this.toResponse(user, false)),
       total,
       paging,
     );
@@ -113,21 +119,14 @@ export class UserService {
 
   async search(query: TSearchUsersQuery): Promise<Page<UserSearchItemDto>> {
     const paging = pageRequest(query);
-    const where: Prisma.UserWhereInput = {
-      username: { contains: likeEscape(query.username), mode: 'insensitive' },
-    };
-    const [total, rows] = await Promise.all([
-      this.database.prisma.user.count({ where }),
-      this.database.prisma.user.findMany({
-        where,
-        orderBy: [{ username: 'asc' }, { id: 'asc' }],
-        skip: paging.offset,
-        take: paging.pageSize,
-        select: { id: true, username: true },
-      }),
-    ]);
+    const { total, items } = await this.users.list({
+      where: [{ kind: 'contains', field: 'username', value: query.username }],
+      sort: [{ field: 'username', descending: false }],
+      offset: paging.offset,
+      limit: paging.pageSize,
+    });
     return toPage(
-      rows.map((row) => ({ user_id: Number(row.id), username: row.username })),
+      items.map((user) => ({ user_id: Number(user.id), username: user.username })),
       total,
       paging,
     );
@@ -140,24 +139,24 @@ export class UserService {
     }
     await this.requireUnique(request.username, request.email);
     const passwordHash = await hashPassword(request.password);
-    let user: UserRow;
     try {
-      user = await this.database.prisma.user.create({
-        data: {
+      return await this.database.transaction(async (tx) => {
+        const user = await this.users.create(tx, {
           username: request.username,
           email: request.email,
           realname: request.realname,
           comment: request.comment ?? '',
           passwordHash,
-        },
+        });
+        await this.audit.append(tx, auditEntry(caller, 'create', user.username));
+        return user.id;
       });
     } catch (error) {
       // Lost a race with a concurrent create of the same name or e-mail.
-      if (isUniqueViolation(error)) throw HarborError.conflict('username or email already exists');
+      if (error instanceof UniqueViolationError)
+        throw HarborError.conflict('username or email already exists');
       throw error;
     }
-    await this.record(caller, 'create', user.username);
-    return user.id;
   }
 
   async get(id: bigint, principal: Principal): Promise<UserResponseDto> {
@@ -176,26 +175,22 @@ export class UserService {
   async updateProfile(id: bigint, profile: TUserProfileRequest, caller: Caller): Promise<void> {
     const user = await this.find(id);
     if (profile.email !== undefined && profile.email !== user.email) {
-      const taken = await this.database.prisma.user.findFirst({
-        where: { email: profile.email, id: { not: id } },
-        select: { id: true },
-      });
-      if (taken) throw HarborError.conflict('email already exists');
+      if (await this.users.emailTaken(profile.email, id)) throw HarborError.conflict('email already exists');
     }
     try {
-      await this.database.prisma.user.update({
-        where: { id },
-        data: {
+      await this.database.transaction(async (tx) => {
+        const updated = await this.users.update(tx, id, {
           ...(profile.email !== undefined ? { email: profile.email } : {}),
           ...(profile.realname !== undefined ? { realname: profile.realname } : {}),
           ...(profile.comment !== undefined ? { comment: profile.comment } : {}),
-        },
+        });
+        if (!updated) throw userNotFound(id);
+        await this.audit.append(tx, auditEntry(caller, 'update', user.username));
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw HarborError.conflict('email already exists');
+      if (error instanceof UniqueViolationError) throw HarborError.conflict('email already exists');
       throw error;
     }
-    await this.record(caller, 'update', user.username);
   }
 
   async delete(id: bigint, caller: Caller): Promise<void> {
@@ -204,11 +199,11 @@ export class UserService {
     if (user.username === BOOTSTRAP_ADMIN) throw HarborError.forbidden('the admin user cannot be deleted');
     // Sessions and memberships go with the row; owned projects keep existing without an owner.
     await this.revocations.transaction(async (tx, revoke) => {
-      await tx.user.delete({ where: { id } });
+      if (!(await this.users.delete(tx, id))) throw userNotFound(id);
       // Registry tokens already issued must not outlive the account (nor serve a new one of that name).
       revoke([user.username]);
+      await this.audit.append(tx, auditEntry(caller, 'delete', user.username));
     });
-    await this.record(caller, 'delete', user.username);
   }
 
   /**
@@ -243,11 +238,11 @@ export class UserService {
     const passwordHash = await hashPassword(request.new_password);
     const keep = sessionToken && isSelf(caller.principal, id) ? hashToken(sessionToken) : undefined;
     await this.revocations.transaction(async (tx, revoke) => {
-      await tx.user.update({ where: { id }, data: { passwordHash } });
-      await tx.userSession.deleteMany({ where: { userId: id, ...(keep ? { id: { not: keep } } : {}) } });
+      if (!(await this.users.update(tx, id, { passwordHash }))) throw userNotFound(id);
+      await this.sessions.deleteForUser(tx, id, keep);
       revoke([user.username]);
+      await this.audit.append(tx, auditEntry(caller, 'update', user.username));
     });
-    await this.record(caller, 'update', user.username);
   }
 
   async setSysadmin(id: bigint, sysadmin: boolean, caller: Caller): Promise<void> {
@@ -260,13 +255,13 @@ export class UserService {
     }
     if (user.sysadmin === sysadmin) return;
     await this.revocations.transaction(async (tx, revoke) => {
-      await tx.user.update({ where: { id }, data: { sysadmin } });
+      if (!(await this.users.update(tx, id, { sysadmin }))) throw userNotFound(id);
       // Tokens issued to a system administrator carry grants the user no longer holds.
       if (!sysadmin) revoke([user.username]);
+      await this.audit.append(tx, auditEntry(caller, 'update', user.username));
     });
     // Credentials verified moments ago carry the old flag.
     if (sysadmin) this.authentication.forgetCredentials(user.username);
-    await this.record(caller, 'update', user.username);
   }
 
   /**
@@ -276,24 +271,22 @@ export class UserService {
   async setCliSecret(id: bigint, secret: string, caller: Caller): Promise<void> {
     const user = await this.find(id);
     await this.revocations.transaction(async (tx, revoke) => {
-      await tx.user.update({ where: { id }, data: { cliSecret: this.secrets.seal(secret) } });
+      if (!(await this.users.update(tx, id, { cliSecret: this.secrets.seal(secret) })))
+        throw userNotFound(id);
       // A replaced CLI secret is usually a leaked one: what it obtained goes with it.
       revoke([user.username]);
+      await this.audit.append(tx, auditEntry(caller, 'update', user.username));
     });
-    await this.record(caller, 'update', user.username);
   }
 
-  private async find(id: bigint): Promise<UserRow> {
-    const user = await this.database.prisma.user.findUnique({ where: { id } });
-    if (!user) throw HarborError.notFound(`user ${id} not found`);
+  private async find(id: bigint): Promise<User> {
+    const user = await this.users.findById(id);
+    if (!user) throw userNotFound(id);
     return user;
   }
 
   private async requireUnique(username: string, email: string): Promise<void> {
-    const existing = await this.database.prisma.user.findFirst({
-      where: { OR: [{ username }, { email }] },
-      select: { username: true },
-    });
+    const existing = await this.users.findByUsernameOrEmail(username, email);
     if (existing) {
       throw HarborError.conflict(
         existing.username === username ? 'username already exists' : 'email already exists',
@@ -301,18 +294,8 @@ export class UserService {
     }
   }
 
-  private async record(caller: Caller, operation: string, username: string): Promise<void> {
-    await this.audit.record({
-      operation,
-      resourceType: 'user',
-      resource: username,
-      username: principalName(caller.principal),
-      clientIp: caller.clientIp,
-    });
-  }
-
   /** The CLI secret is shown only to its owner, never to an administrator looking at the account. */
-  private toResponse(user: UserRow, owner: boolean): UserResponseDto {
+  private toResponse(user: User, owner: boolean): UserResponseDto {
     const response: UserResponseDto = {
       user_id: Number(user.id),
       username: user.username,
@@ -342,6 +325,16 @@ function isSelf(principal: Principal, id: bigint): principal is UserPrincipal {
   return principal.kind === 'user' && principal.id === id;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+function auditEntry(caller: Caller, operation: string, username: string): AuditEntry {
+  return {
+    operation,
+    resourceType: 'user',
+    resource: username,
+    username: principalName(caller.principal),
+    clientIp: caller.clientIp,
+  };
+}
+
+function userNotFound(id: bigint): HarborError {
+  return HarborError.notFound(`user ${id} not found`);
 }

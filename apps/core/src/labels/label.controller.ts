@@ -10,23 +10,18 @@ import {
   Put,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
-import {
-  ZCreateLabelRequest,
-  ZLabelId,
-  ZListLabelsQuery,
-  ZUpdateLabelRequest,
-  type LabelDto,
-  type TCreateLabelRequest,
-  type TListLabelsQuery,
-  type TUpdateLabelRequest,
-} from './label.dto.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { Page } from '../system/harbor-listing.js';
+import { LabelCreate, LabelUpdate, ListLabelsQuery, ZLabel, ZLabelId, type LabelDto } from './label.dto.js';
+
+const labelId = new ZodValidationPipe(ZLabelId);
 import { LabelService } from './label.service.js';
 
 /**
@@ -39,10 +34,11 @@ export class LabelController {
 
   @Get()
   @Access({ scope: 'public' })
-  @UseInterceptors(HarborPageInterceptor)
+  @ApiOperation({ operationId: 'ListLabels' })
+  @PagedResponse(ZLabel)
   listLabels(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ZListLabelsQuery, 'query')) query: TListLabelsQuery,
+    @Query() query: ListLabelsQuery,
   ): Promise<Page<LabelDto>> {
     return this.labels.list(principal, query);
   }
@@ -50,9 +46,11 @@ export class LabelController {
   @Post()
   @HttpCode(201)
   @Access({ scope: 'public' })
+  @ApiOperation({ operationId: 'CreateLabel' })
+  @ApiResult(null, { status: 201 })
   async createLabel(
     @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(ZCreateLabelRequest, 'request body')) body: TCreateLabelRequest,
+    @Body() body: LabelCreate,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const id = await this.labels.create(principal, body);
@@ -61,28 +59,34 @@ export class LabelController {
 
   @Get(':label_id')
   @Access({ scope: 'public' })
+  @ApiOperation({ operationId: 'GetLabelByID' })
+  @ApiResult(ZLabel)
   getLabelByID(
     @CurrentPrincipal() principal: Principal,
-    @Param('label_id', new ZodValidationPipe(ZLabelId, 'label id')) id: bigint,
+    @Param('label_id', labelId) id: bigint,
   ): Promise<LabelDto> {
     return this.labels.get(principal, id);
   }
 
   @Put(':label_id')
   @Access({ scope: 'public' })
+  @ApiOperation({ operationId: 'UpdateLabel' })
+  @ApiResult(null)
   updateLabel(
     @CurrentPrincipal() principal: Principal,
-    @Param('label_id', new ZodValidationPipe(ZLabelId, 'label id')) id: bigint,
-    @Body(new ZodValidationPipe(ZUpdateLabelRequest, 'request body')) body: TUpdateLabelRequest,
+    @Param('label_id', labelId) id: bigint,
+    @Body() body: LabelUpdate,
   ): Promise<void> {
     return this.labels.update(principal, id, body);
   }
 
   @Delete(':label_id')
   @Access({ scope: 'public' })
+  @ApiOperation({ operationId: 'DeleteLabel' })
+  @ApiResult(null)
   deleteLabel(
     @CurrentPrincipal() principal: Principal,
-    @Param('label_id', new ZodValidationPipe(ZLabelId, 'label id')) id: bigint,
+    @Param('label_id', labelId) id: bigint,
   ): Promise<void> {
     return this.labels.delete(principal, id);
   }

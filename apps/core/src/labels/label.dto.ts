@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { queryInteger, ZId } from '../common/request-values.js';
+import { zodDto } from '../common/zod-dto.js';
 import { ZPageParams } from '../system/harbor-listing.js';
 
 export const LABEL_SCOPES = ['g', 'p'] as const;
@@ -51,26 +53,27 @@ export const ZListLabelsQuery = z.strictObject({
   sort: z.string().max(256).optional(),
   name: z.string().max(128).optional(),
   scope: z.string().max(8).optional(),
-  project_id: z
-    .string()
-    .regex(/^\d{1,18}$/, 'project_id must be a project id')
-    .optional(),
+  project_id: queryInteger('project_id', 0, Number.MAX_SAFE_INTEGER).optional(),
 });
 export type TListLabelsQuery = z.output<typeof ZListLabelsQuery>;
 
-export const ZLabelId = z
-  .string()
-  .regex(/^\d{1,18}$/, 'the label id must be a positive integer')
-  .transform(BigInt);
+export const ZLabelId = ZId;
 
 /** Harbor's Label. */
-export interface LabelDto {
-  id: number;
-  name: string;
-  description: string;
-  color: string;
-  scope: LabelScope;
-  project_id: number;
-  creation_time: string;
-  update_time: string;
-}
+export const ZLabel = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    color: z.string(),
+    scope: z.string().describe('g: global; p: a project'),
+    project_id: z.number().int(),
+    creation_time: z.string(),
+    update_time: z.string(),
+  })
+  .meta({ id: 'Label' });
+export type LabelDto = z.infer<typeof ZLabel>;
+
+export class LabelCreate extends zodDto(ZCreateLabelRequest) {}
+export class LabelUpdate extends zodDto(ZUpdateLabelRequest) {}
+export class ListLabelsQuery extends zodDto(ZListLabelsQuery) {}

@@ -11,25 +11,26 @@ import {
   Put,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import type { ProjectRef } from '../rbac/access-control.service.js';
 import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import { Action, ProjectResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { Page } from '../system/harbor-listing.js';
 import {
-  ZCreateMemberRequest,
-  ZListMembersQuery,
+  ListMembersQuery,
+  ProjectMember,
+  RoleRequest,
   ZMemberId,
-  ZUpdateMemberRequest,
+  ZProjectMemberEntity,
   type ProjectMemberEntityDto,
-  type TCreateMemberRequest,
-  type TListMembersQuery,
-  type TUpdateMemberRequest,
 } from './member.dto.js';
+
+const memberId = new ZodValidationPipe(ZMemberId);
 import { MemberService } from './member.service.js';
 
 @Controller('api/v2.0/projects/:project_name_or_id/members')
@@ -38,10 +39,10 @@ export class MemberController {
 
   @Get()
   @Access({ scope: 'project', resource: ProjectResource.Member, action: Action.List })
-  @UseInterceptors(HarborPageInterceptor)
+  @PagedResponse(ZProjectMemberEntity)
   listProjectMembers(
     @CurrentProject() project: ProjectRef,
-    @Query(new ZodValidationPipe(ZListMembersQuery, 'query')) query: TListMembersQuery,
+    @Query() query: ListMembersQuery,
   ): Promise<Page<ProjectMemberEntityDto>> {
     return this.members.list(project, query);
   }
@@ -49,11 +50,12 @@ export class MemberController {
   @Post()
   @HttpCode(201)
   @Access({ scope: 'project', resource: ProjectResource.Member, action: Action.Create })
+  @ApiResult(null, { status: 201 })
   async createProjectMember(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
     @Param('project_name_or_id') projectKey: string,
-    @Body(new ZodValidationPipe(ZCreateMemberRequest, 'request body')) body: TCreateMemberRequest,
+    @Body() body: ProjectMember,
     @Ip() clientIp: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
@@ -63,20 +65,22 @@ export class MemberController {
 
   @Get(':mid')
   @Access({ scope: 'project', resource: ProjectResource.Member, action: Action.Read })
+  @ApiResult(ZProjectMemberEntity)
   getProjectMember(
     @CurrentProject() project: ProjectRef,
-    @Param('mid', new ZodValidationPipe(ZMemberId, 'member id')) mid: bigint,
+    @Param('mid', memberId) mid: bigint,
   ): Promise<ProjectMemberEntityDto> {
     return this.members.get(project, mid);
   }
 
   @Put(':mid')
   @Access({ scope: 'project', resource: ProjectResource.Member, action: Action.Update })
+  @ApiResult(null)
   updateProjectMember(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
-    @Param('mid', new ZodValidationPipe(ZMemberId, 'member id')) mid: bigint,
-    @Body(new ZodValidationPipe(ZUpdateMemberRequest, 'request body')) body: TUpdateMemberRequest,
+    @Param('mid', memberId) mid: bigint,
+    @Body() body: RoleRequest,
     @Ip() clientIp: string,
   ): Promise<void> {
     return this.members.update(project, mid, body, { principal, clientIp });
@@ -84,10 +88,11 @@ export class MemberController {
 
   @Delete(':mid')
   @Access({ scope: 'project', resource: ProjectResource.Member, action: Action.Delete })
+  @ApiResult(null)
   deleteProjectMember(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
-    @Param('mid', new ZodValidationPipe(ZMemberId, 'member id')) mid: bigint,
+    @Param('mid', memberId) mid: bigint,
     @Ip() clientIp: string,
   ): Promise<void> {
     return this.members.delete(project, mid, { principal, clientIp });

@@ -1,5 +1,7 @@
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { ZId } from '../common/request-values.js';
+import { zodDto } from '../common/zod-dto.js';
 import { ProjectRole } from '../rbac/rbac-policy.js';
 import { ZPageParams } from '../system/harbor-listing.js';
 
@@ -91,21 +93,23 @@ export const ZListMembersQuery = z.strictObject({
 });
 export type TListMembersQuery = z.output<typeof ZListMembersQuery>;
 
-export const ZMemberId = z
-  .string()
-  .regex(/^\d{1,18}$/, 'the member id must be a positive integer')
-  .transform(BigInt)
-  .refine((id) => id > 0n, 'the member id must be a positive integer');
+export const ZMemberId = ZId;
 
 /** Harbor's ProjectMemberEntity, plus `repository_scopes`. */
-export interface ProjectMemberEntityDto {
-  id: number;
-  project_id: number;
-  entity_name: string;
-  role_name: string;
-  role_id: number;
-  entity_id: number;
-  /** `u`: a user; `g`: a user group. */
-  entity_type: 'u' | 'g';
-  repository_scopes: string[];
-}
+export const ZProjectMemberEntity = z
+  .object({
+    id: z.number().int(),
+    project_id: z.number().int(),
+    entity_name: z.string(),
+    role_name: z.string(),
+    role_id: z.number().int(),
+    entity_id: z.number().int(),
+    entity_type: z.enum(['u', 'g']).describe('u: a user; g: a user group'),
+    repository_scopes: z.array(z.string()).describe('Berth: globs narrowing the member to some repositories'),
+  })
+  .meta({ id: 'ProjectMemberEntity' });
+export type ProjectMemberEntityDto = z.infer<typeof ZProjectMemberEntity>;
+
+export class ProjectMember extends zodDto(ZCreateMemberRequest) {}
+export class RoleRequest extends zodDto(ZUpdateMemberRequest) {}
+export class ListMembersQuery extends zodDto(ZListMembersQuery) {}

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
-import { PermissionsService, type PermissionsDto } from './permissions.service.js';
-
-export type { PermissionsDto } from './permissions.service.js';
+import { ZPermissions, type PermissionsDto } from './permissions.dto.js';
+import { PermissionsService } from './permissions.service.js';
 
 /** Harbor's `GET /permissions`: what robot accounts may be granted (administrators only). */
 @Controller('api/v2.0/permissions')
@@ -12,6 +12,7 @@ export class PermissionsController {
 
   @Get()
   @Access({ scope: 'authenticated' })
+  @ApiResult(ZPermissions)
   getPermissions(@CurrentPrincipal() principal: Principal): Promise<PermissionsDto> {
     return this.permissions.grantable(principal);
   }

@@ -12,28 +12,27 @@ import {
   Put,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
 import { HarborError } from '../common/harbor-error.js';
 import type { ProjectRef } from '../rbac/access-control.service.js';
 import { Access, CurrentPrincipal, CurrentProject } from '../rbac/access.decorator.js';
 import { Action, ProjectResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import type { Page } from '../system/harbor-listing.js';
 import {
-  ZCreateProjectRequest,
-  ZHeadProjectQuery,
-  ZListProjectsQuery,
-  ZUpdateProjectRequest,
+  HeadProjectQuery,
+  ListProjectsQuery,
+  ProjectReq,
+  ProjectUpdateReq,
+  ZProject,
+  ZProjectDeletable,
+  ZProjectSummary,
   type ProjectDeletableDto,
   type ProjectDto,
   type ProjectSummaryDto,
-  type TCreateProjectRequest,
-  type THeadProjectQuery,
-  type TListProjectsQuery,
-  type TUpdateProjectRequest,
 } from './project.dto.js';
 import { ProjectService } from './project.service.js';
 
@@ -47,7 +46,8 @@ export class ProjectController {
    */
   @Head()
   @Access({ scope: 'authenticated' })
-  async headProject(@Query(new ZodValidationPipe(ZHeadProjectQuery, 'query')) query: THeadProjectQuery) {
+  @ApiResult(null, { description: 'The name is taken.' })
+  async headProject(@Query() query: HeadProjectQuery) {
     if (!(await this.projects.exists(query.project_name))) {
       throw HarborError.notFound(`project ${query.project_name} not found`);
     }
@@ -56,10 +56,10 @@ export class ProjectController {
   /** Public projects and the caller's; everything for system administrators. */
   @Get()
   @Access({ scope: 'public' })
-  @UseInterceptors(HarborPageInterceptor)
+  @PagedResponse(ZProject)
   listProjects(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ZListProjectsQuery, 'query')) query: TListProjectsQuery,
+    @Query() query: ListProjectsQuery,
   ): Promise<Page<ProjectDto>> {
     return this.projects.list(principal, query);
   }
@@ -68,9 +68,10 @@ export class ProjectController {
   @Post()
   @Access({ scope: 'authenticated' })
   @HttpCode(201)
+  @ApiResult(null, { status: 201, description: 'Created; `Location` names the project.' })
   async createProject(
     @CurrentPrincipal() principal: Principal,
-    @Body(new ZodValidationPipe(ZCreateProjectRequest, 'request body')) body: TCreateProjectRequest,
+    @Body() body: ProjectReq,
     @Headers('x-resource-name-in-location') nameInLocation: string | undefined,
     @Ip() clientIp: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -82,6 +83,7 @@ export class ProjectController {
 
   @Get(':project_name_or_id')
   @Access({ scope: 'project', resource: ProjectResource.Self, action: Action.Read })
+  @ApiResult(ZProject)
   getProject(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
@@ -94,7 +96,7 @@ export class ProjectController {
   updateProject(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,
-    @Body(new ZodValidationPipe(ZUpdateProjectRequest, 'request body')) body: TUpdateProjectRequest,
+    @Body() body: ProjectUpdateReq,
     @Ip() clientIp: string,
   ): Promise<void> {
     return this.projects.update(principal, project, body, clientIp);
@@ -113,6 +115,7 @@ export class ProjectController {
 
   @Get(':project_name_or_id/_deletable')
   @Access({ scope: 'project', resource: ProjectResource.Self, action: Action.Delete })
+  @ApiResult(ZProjectDeletable)
   getProjectDeletable(@CurrentProject() project: ProjectRef): Promise<ProjectDeletableDto> {
     return this.projects.deletable(project);
   }
@@ -120,6 +123,7 @@ export class ProjectController {
   /** Quota and member counts appear only for callers who may read them. */
   @Get(':project_name_or_id/summary')
   @Access({ scope: 'project', resource: ProjectResource.Self, action: Action.Read })
+  @ApiResult(ZProjectSummary)
   getProjectSummary(
     @CurrentPrincipal() principal: Principal,
     @CurrentProject() project: ProjectRef,

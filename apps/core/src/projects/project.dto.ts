@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { queryBoolean } from '../common/request-values.js';
+import { zodDto } from '../common/zod-dto.js';
 import { ZPageParams } from '../system/harbor-listing.js';
-import { ZCveAllowlist, type CveAllowlistDto } from '../security/cve-allowlist.dto.js';
+import { ZCveAllowlist, ZCveAllowlistDto } from '../security/cve-allowlist.dto.js';
 import { IGNORED_METADATA_KEYS, METADATA_KEYS } from './project-metadata.js';
 
 /** Harbor's project names: lower case, 1–255 characters, separators only between alphanumerics. */
@@ -54,19 +56,14 @@ export const ZUpdateProjectRequest = z.strictObject({
 });
 export type TUpdateProjectRequest = z.output<typeof ZUpdateProjectRequest>;
 
-const ZBooleanQuery = (name: string) =>
-  z
-    .enum(['true', 'false', '1', '0'], { message: `${name} must be true or false` })
-    .transform((value) => value === 'true' || value === '1');
-
 export const ZListProjectsQuery = z.strictObject({
   ...ZPageParams,
   q: z.string().max(1024).optional(),
   sort: z.string().max(256).optional(),
   name: z.string().max(255).optional(),
-  public: ZBooleanQuery('public').optional(),
+  public: queryBoolean('public').optional(),
   owner: z.string().max(255).optional(),
-  with_detail: ZBooleanQuery('with_detail').optional(),
+  with_detail: queryBoolean('with_detail').optional(),
 });
 export type TListProjectsQuery = z.output<typeof ZListProjectsQuery>;
 
@@ -85,46 +82,64 @@ export const ZMetadataMap = z
 export type TMetadataMap = z.output<typeof ZMetadataMap>;
 
 /** Harbor's Project. */
-export interface ProjectDto {
-  project_id: number;
-  owner_id?: number;
-  name: string;
-  creation_time: string;
-  update_time: string;
-  deleted: boolean;
-  owner_name?: string;
-  togglable: boolean;
-  current_user_role_id: number;
-  current_user_role_ids: number[];
-  repo_count: number;
-  metadata: Record<string, string>;
-  cve_allowlist: CveAllowlistDto;
-}
+export const ZProject = z
+  .object({
+    project_id: z.number().int(),
+    owner_id: z.number().int().optional(),
+    name: z.string(),
+    creation_time: z.string(),
+    update_time: z.string(),
+    deleted: z.boolean(),
+    owner_name: z.string().optional(),
+    togglable: z.boolean(),
+    current_user_role_id: z.number().int(),
+    current_user_role_ids: z.array(z.number().int()),
+    repo_count: z.number().int(),
+    metadata: z.record(z.string(), z.string()),
+    cve_allowlist: ZCveAllowlistDto,
+  })
+  .meta({ id: 'Project' });
+export type ProjectDto = z.infer<typeof ZProject>;
 
 /** Harbor's ProjectDeletable. */
-export interface ProjectDeletableDto {
-  deletable: boolean;
-  message?: string;
-}
+export const ZProjectDeletable = z
+  .object({ deletable: z.boolean(), message: z.string().optional() })
+  .meta({ id: 'ProjectDeletable' });
+export type ProjectDeletableDto = z.infer<typeof ZProjectDeletable>;
+
+const ZStorage = z.object({ storage: z.number().int() });
 
 /** Harbor's ProjectSummary. */
-export interface ProjectSummaryDto {
-  repo_count: number;
-  project_admin_count?: number;
-  maintainer_count?: number;
-  developer_count?: number;
-  guest_count?: number;
-  limited_guest_count?: number;
-  quota?: { hard: { storage: number }; used: { storage: number } };
-}
+export const ZProjectSummary = z
+  .object({
+    repo_count: z.number().int(),
+    project_admin_count: z.number().int().optional(),
+    maintainer_count: z.number().int().optional(),
+    developer_count: z.number().int().optional(),
+    guest_count: z.number().int().optional(),
+    limited_guest_count: z.number().int().optional(),
+    quota: z.object({ hard: ZStorage, used: ZStorage }).optional(),
+  })
+  .meta({ id: 'ProjectSummary' });
+export type ProjectSummaryDto = z.infer<typeof ZProjectSummary>;
 
 /** Harbor's Statistic. */
-export interface StatisticDto {
-  private_project_count: number;
-  private_repo_count: number;
-  public_project_count: number;
-  public_repo_count: number;
-  total_project_count: number;
-  total_repo_count: number;
-  total_storage_consumption?: number;
-}
+export const ZStatistic = z
+  .object({
+    private_project_count: z.number().int(),
+    private_repo_count: z.number().int(),
+    public_project_count: z.number().int(),
+    public_repo_count: z.number().int(),
+    total_project_count: z.number().int(),
+    total_repo_count: z.number().int(),
+    total_storage_consumption: z.number().int().optional(),
+  })
+  .meta({ id: 'Statistic' });
+export type StatisticDto = z.infer<typeof ZStatistic>;
+
+// Request DTOs: the validation pipe reads their schema, the OpenAPI document their class name.
+export class ProjectReq extends zodDto(ZCreateProjectRequest) {}
+export class ProjectUpdateReq extends zodDto(ZUpdateProjectRequest) {}
+export class ListProjectsQuery extends zodDto(ZListProjectsQuery) {}
+export class HeadProjectQuery extends zodDto(ZHeadProjectQuery) {}
+export class ProjectMetadataMap extends zodDto(ZMetadataMap) {}

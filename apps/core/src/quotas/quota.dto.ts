@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ZId } from '../common/request-values.js';
+import { zodDto } from '../common/zod-dto.js';
 import { ZPageParams } from '../system/harbor-listing.js';
 
 /** Harbor's largest storage quota: 1024 TiB. */
@@ -27,17 +29,25 @@ export const ZListQuotasQuery = z.strictObject({
 });
 export type TListQuotasQuery = z.output<typeof ZListQuotasQuery>;
 
-export const ZQuotaId = z
-  .string()
-  .regex(/^\d{1,18}$/, 'the quota id must be a positive integer')
-  .transform(BigInt);
+export const ZQuotaId = ZId;
+
+const ZResourceList = z.record(z.string(), z.number().int()).meta({ id: 'ResourceList' });
 
 /** Harbor's Quota; Berth has one per project and its id is the project's id. */
-export interface QuotaDto {
-  id: number;
-  ref: { id: number; name: string; owner_name: string };
-  hard: { storage: number };
-  used: { storage: number };
-  creation_time: string;
-  update_time: string;
-}
+export const ZQuota = z
+  .object({
+    id: z.number().int(),
+    ref: z.object({ id: z.number().int(), name: z.string(), owner_name: z.string() }),
+    hard: ZResourceList,
+    used: ZResourceList,
+    creation_time: z.string(),
+    update_time: z.string(),
+  })
+  .meta({ id: 'Quota' });
+export type QuotaDto = { hard: { storage: number }; used: { storage: number } } & Omit<
+  z.infer<typeof ZQuota>,
+  'hard' | 'used'
+>;
+
+export class QuotaUpdateReq extends zodDto(ZUpdateQuotaRequest) {}
+export class ListQuotasQuery extends zodDto(ZListQuotasQuery) {}

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { zodDto } from '../common/zod-dto.js';
+import { ZPageParams } from '../system/harbor-listing.js';
 
 /** Harbor's robot name rule; `+` and `$` are reserved for the full name (`robot$project+name`). */
 export const ROBOT_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -16,6 +18,16 @@ const ZRobotPermission = z.strictObject({
   access: z.array(ZAccess).min(1, 'access must not be empty').max(200),
 });
 export type TRobotPermission = z.infer<typeof ZRobotPermission>;
+
+/** Harbor's `Access`, as answers carry it. */
+export const ZAccessDto = z
+  .object({ resource: z.string(), action: z.string(), effect: z.enum(['allow', 'deny']).optional() })
+  .meta({ id: 'Access' });
+
+/** Harbor's `RobotPermission`, as answers carry it. */
+export const ZRobotPermissionDto = z
+  .object({ kind: z.enum(['project', 'system']), namespace: z.string(), access: z.array(ZAccessDto) })
+  .meta({ id: 'RobotPermission' });
 
 const ZLevel = z.enum(['system', 'project'], { error: 'level must be system or project' });
 const ZDuration = z
@@ -65,47 +77,49 @@ export type TUpdateRobotRequest = z.infer<typeof ZUpdateRobotRequest>;
 export const ZRefreshRobotSecretRequest = z.strictObject({ secret: ZSecret.optional() });
 export type TRefreshRobotSecretRequest = z.infer<typeof ZRefreshRobotSecretRequest>;
 
-const ZPageNumber = z.coerce.number().int().min(1).max(1_000_000);
-
 export const ZListRobotsQuery = z.strictObject({
   q: z.string().max(1024).optional(),
   sort: z.string().max(256).optional(),
-  page: ZPageNumber.optional(),
-  page_size: z.coerce.number().int().min(1).max(100, 'page_size must be at most 100').optional(),
+  ...ZPageParams,
 });
 export type TListRobotsQuery = z.infer<typeof ZListRobotsQuery>;
 
 /** Harbor's `Robot` (the secret is never shown again). */
-export interface RobotDto {
-  id: number;
-  name: string;
-  description: string;
-  level: string;
-  duration: number;
-  editable: boolean;
-  disable: boolean;
-  /** Unix seconds; -1 never expires. */
-  expires_at: number;
-  permissions: TRobotPermission[];
-  creator_type: string;
-  creator_ref: number;
-  creation_time: string;
-  update_time: string;
-}
+export const ZRobot = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    description: z.string(),
+    level: z.string(),
+    duration: z.number().int(),
+    editable: z.boolean(),
+    disable: z.boolean(),
+    /** Unix seconds; -1 never expires. */
+    expires_at: z.number().int(),
+    permissions: z.array(ZRobotPermissionDto),
+    creator_type: z.string(),
+    creator_ref: z.number().int(),
+    creation_time: z.string(),
+    update_time: z.string(),
+  })
+  .meta({ id: 'Robot' });
+export type RobotDto = z.infer<typeof ZRobot>;
 
 /** Harbor's `RobotCreated`: the only time the secret is shown. */
-export interface RobotCreatedDto {
-  id: number;
-  name: string;
-  secret: string;
-  creation_time: string;
-  expires_at: number;
-}
+export const ZRobotCreated = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    secret: z.string(),
+    creation_time: z.string(),
+    expires_at: z.number().int(),
+  })
+  .meta({ id: 'RobotCreated' });
+export type RobotCreatedDto = z.infer<typeof ZRobotCreated>;
 
 /** Harbor's `RobotSec`. */
-export interface RobotSecretDto {
-  secret: string;
-}
+export const ZRobotSec = z.object({ secret: z.string() }).meta({ id: 'RobotSec' });
+export type RobotSecretDto = z.infer<typeof ZRobotSec>;
 
 export interface RobotPage {
   items: RobotDto[];
@@ -113,3 +127,8 @@ export interface RobotPage {
   page: number;
   pageSize: number;
 }
+
+export class RobotCreate extends zodDto(ZCreateRobotRequest) {}
+export class RobotUpdate extends zodDto(ZUpdateRobotRequest) {}
+export class RobotSecretReq extends zodDto(ZRefreshRobotSecretRequest) {}
+export class ListRobotsQuery extends zodDto(ZListRobotsQuery) {}

@@ -2,14 +2,14 @@ import { Body, Controller, Get, HttpCode, Inject, Put, Ip } from '@nestjs/common
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
 import { Action, SystemResource } from '../rbac/rbac-policy.js';
+import { ApiResult } from '../common/openapi.js';
 import {
+  Configurations,
   toConfigurationsResponse,
-  ZUpdateConfigurationsRequest,
+  ZConfigurationsResponse,
   type ConfigurationsResponseDto,
-  type TUpdateConfigurationsRequest,
 } from './configuration.dto.js';
 import { ConfigurationService } from './configuration.service.js';
-import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 @Controller('api/v2.0/configurations')
 export class ConfigurationController {
@@ -18,6 +18,7 @@ export class ConfigurationController {
   /** Harbor's `getConfigurations`. */
   @Get()
   @Access({ scope: 'system', resource: SystemResource.Configuration, action: Action.Read })
+  @ApiResult(ZConfigurationsResponse)
   async getConfigurations(): Promise<ConfigurationsResponseDto> {
     return toConfigurationsResponse(await this.configuration.settings());
   }
@@ -26,9 +27,9 @@ export class ConfigurationController {
   @Put()
   @HttpCode(200)
   @Access({ scope: 'system', resource: SystemResource.Configuration, action: Action.Update })
+  @ApiResult(null)
   async updateConfigurations(
-    @Body(new ZodValidationPipe(ZUpdateConfigurationsRequest, 'configurations body'))
-    body: TUpdateConfigurationsRequest,
+    @Body() body: Configurations,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
   ): Promise<void> {

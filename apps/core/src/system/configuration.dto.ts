@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodDto } from '../common/zod-dto.js';
 
 /**
  * The system settings Berth has, under Harbor's configuration keys. Values live in
@@ -70,17 +71,29 @@ export interface ConfigItemDto<T> {
   editable: boolean;
 }
 
+const configItem = <T extends z.ZodType>(id: string, value: T) =>
+  z.object({ value, editable: z.boolean() }).meta({ id });
+const ZStringConfigItem = configItem('StringConfigItem', z.string());
+const ZBoolConfigItem = configItem('BoolConfigItem', z.boolean());
+const ZIntegerConfigItem = configItem('IntegerConfigItem', z.number().int());
+
 /** Harbor's `ConfigurationsResponse`, the subset Berth has. */
-export interface ConfigurationsResponseDto {
-  auth_mode: ConfigItemDto<string>;
-  self_registration: ConfigItemDto<boolean>;
-  primary_auth_mode: ConfigItemDto<boolean>;
-  quota_per_project_enable: ConfigItemDto<boolean>;
-  project_creation_restriction: ConfigItemDto<string>;
-  robot_name_prefix: ConfigItemDto<string>;
-  robot_token_duration: ConfigItemDto<number>;
-  storage_per_project: ConfigItemDto<number>;
-}
+export const ZConfigurationsResponse = z
+  .object({
+    auth_mode: ZStringConfigItem,
+    self_registration: ZBoolConfigItem,
+    primary_auth_mode: ZBoolConfigItem,
+    quota_per_project_enable: ZBoolConfigItem,
+    project_creation_restriction: ZStringConfigItem,
+    robot_name_prefix: ZStringConfigItem,
+    robot_token_duration: ZIntegerConfigItem,
+    storage_per_project: ZIntegerConfigItem,
+  })
+  .meta({ id: 'ConfigurationsResponse' });
+export type ConfigurationsResponseDto = z.infer<typeof ZConfigurationsResponse>;
+
+/** Harbor's `Configurations`: the settings to change, each optional. */
+export class Configurations extends zodDto(ZUpdateConfigurationsRequest) {}
 
 export function toConfigurationsResponse(settings: Settings): ConfigurationsResponseDto {
   const editable = <T>(value: T): ConfigItemDto<T> => ({ value, editable: true });

@@ -1,15 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * The URL clients reach Berth at: `BERTH_EXTERNAL_URL` when set, else what the request says
- * (`X-Forwarded-Proto`/`X-Forwarded-Host` from a proxy in front, then the Host header).
+ * The URL clients reach Berth at, as the request says it (`X-Forwarded-Proto`/`X-Forwarded-Host`
+ * from a proxy in front, then the Host header). A configured `BERTH_EXTERNAL_URL` wins over it
+ * (SystemInfoService).
  */
-export function externalUrl(
-  request: { headers: IncomingHttpHeaders; protocol: string },
-  env: NodeJS.ProcessEnv = process.env,
-): string {
-  const configured = env.BERTH_EXTERNAL_URL?.trim();
-  if (configured) return configured.replace(/\/+$/, '');
+export function externalUrl(request: { headers: IncomingHttpHeaders; protocol: string }): string {
   const proto = firstValue(request.headers['x-forwarded-proto']) ?? request.protocol ?? 'http';
   const host =
     firstValue(request.headers['x-forwarded-host']) ?? firstValue(request.headers.host) ?? 'localhost';

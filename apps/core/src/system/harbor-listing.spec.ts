@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HarborError } from '../common/harbor-error.js';
-import { likeEscape, pageLinks, parseHarborQuery, parseQueryTime, parseSort } from './harbor-listing.js';
+import { pageLinks } from '../common/paging.js';
+import { likeEscape, parseHarborQuery, parseQueryTime, parseSort } from './harbor-listing.js';
 
 describe('parseHarborQuery', () => {
   const spec = {

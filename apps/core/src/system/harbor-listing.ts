@@ -1,8 +1,5 @@
-import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { map, type Observable } from 'rxjs';
-import { z } from 'zod';
 import { HarborError } from '../common/harbor-error.js';
+import { queryInteger } from '../common/request-values.js';
 
 /**
  * Harbor's listing conventions, shared by every `/api/v2.0` list: `page` / `page_size` (default 10,
@@ -15,18 +12,8 @@ export const MAX_PAGE_SIZE = 100;
 
 /** Query-string fields every list accepts; spread into an endpoint's `z.strictObject`. */
 export const ZPageParams = {
-  page: z
-    .string()
-    .regex(/^\d{1,9}$/, 'page must be a positive integer')
-    .transform(Number)
-    .refine((n) => n >= 1, 'page must be a positive integer')
-    .optional(),
-  page_size: z
-    .string()
-    .regex(/^\d{1,9}$/, 'page_size must be a positive integer')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `page_size must be between 1 and ${MAX_PAGE_SIZE}`)
-    .optional(),
+  page: queryInteger('page', 1, 999_999_999).optional(),
+  page_size: queryInteger('page_size', 1, MAX_PAGE_SIZE).optional(),
 };
 
 export interface PageRequest {
@@ -45,7 +32,7 @@ export function pageRequest(params: {
   return { page, pageSize, offset: (page - 1) * pageSize };
 }
 
-/** One page of a listing; `HarborPageInterceptor` turns it into the body plus Harbor's headers. */
+/** One page of a listing; `PagedResponse` routes answer it as the items plus Harbor's headers. */
 export interface Page<T> {
   items: T[];
   total: number;
@@ -55,52 +42,6 @@ export interface Page<T> {
 
 export function toPage<T>(items: T[], total: number, request: PageRequest): Page<T> {
   return { items, total, page: request.page, pageSize: request.pageSize };
-}
-
-function isPage(value: unknown): value is Page<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    Array.isArray((value as Page<unknown>).items) &&
-    typeof (value as Page<unknown>).total === 'number'
-  );
-}
-
-/**
- * `Link: <…?page=1&page_size=10>; rel="prev" , <…?page=3&page_size=10>; rel="next"`, as Harbor
- * joins them; null when there is neither.
- */
-export function pageLinks(requestUrl: string, page: Page<unknown>): string | null {
-  const links: string[] = [];
-  const build = (target: number): string => {
-    const url = new URL(requestUrl, 'http://berth.invalid');
-    url.searchParams.set('page', String(target));
-    url.searchParams.set('page_size', String(page.pageSize));
-    return `<${url.pathname}${url.search}>`;
-  };
-  if (page.page > 1 && (page.page - 1) * page.pageSize < page.total)
-    links.push(`${build(page.page - 1)}; rel="prev"`);
-  if (page.page * page.pageSize < page.total) links.push(`${build(page.page + 1)}; rel="next"`);
-  return links.length ? links.join(' , ') : null;
-}
-
-/** Sends a returned `Page` as its items with `X-Total-Count` and `Link`. */
-@Injectable()
-export class HarborPageInterceptor implements NestInterceptor {
-  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const http = context.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
-    const reply = http.getResponse<FastifyReply>();
-    return next.handle().pipe(
-      map((result: unknown) => {
-        if (!isPage(result)) return result;
-        void reply.header('X-Total-Count', String(result.total));
-        const link = pageLinks(request.url, result);
-        if (link) void reply.header('Link', link);
-        return result.items;
-      }),
-    );
-  }
 }
 
 // ---- sort ----

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Principal } from '../auth/principal.js';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import { ConfigurationService } from './configuration.service.js';
 import { registryHost } from './external-url.js';
 import type { GeneralInfoDto } from './system-info.dto.js';
@@ -19,13 +21,17 @@ export const BERTH_VERSION: string = (() => {
 
 @Injectable()
 export class SystemInfoService {
-  constructor(@Inject(ConfigurationService) private readonly configuration: ConfigurationService) {}
+  constructor(
+    @Inject(ConfigurationService) private readonly configuration: ConfigurationService,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
+  ) {}
 
   /**
    * Anonymous callers learn only how to sign in; the version, URLs and policies are for signed-in
    * callers (as Harbor's "protected" part), so a scanner cannot fingerprint the release.
    */
-  async info(principal: Principal, externalUrl: string): Promise<GeneralInfoDto> {
+  async info(principal: Principal, requestUrl: string): Promise<GeneralInfoDto> {
+    const externalUrl = this.config.externalUrl ?? requestUrl;
     const info: GeneralInfoDto = { auth_mode: 'db_auth', primary_auth_mode: false, self_registration: false };
     if (principal.kind === 'anonymous') return info;
     return {

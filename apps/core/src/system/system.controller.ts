@@ -1,9 +1,12 @@
 import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { ApiOperation, ApiProduces } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { ApiResult } from '../common/openapi.js';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
 import { externalUrl } from './external-url.js';
-import type { GeneralInfoDto } from './system-info.dto.js';
+import { ZGeneralInfo, type GeneralInfoDto } from './system-info.dto.js';
 import { SystemInfoService } from './system-info.service.js';
 
 @Controller('api/v2.0')
@@ -14,6 +17,9 @@ export class SystemController {
   @Get('ping')
   @Access({ scope: 'public' })
   @Header('Content-Type', 'text/plain; charset=utf-8')
+  @ApiOperation({ operationId: 'getPing' })
+  @ApiProduces('text/plain')
+  @ApiResult(z.string())
   ping(): string {
     return 'Pong';
   }
@@ -21,6 +27,7 @@ export class SystemController {
   /** Harbor's `getSystemInfo`. */
   @Get('systeminfo')
   @Access({ scope: 'public' })
+  @ApiResult(ZGeneralInfo)
   getSystemInfo(
     @CurrentPrincipal() principal: Principal,
     @Req() request: FastifyRequest,

@@ -9,13 +9,10 @@ import {
   type CryptoKey,
   type JWK,
 } from 'jose';
-import type { Prisma } from '@berth/db';
+import { Database, SigningKeyRepository } from '@berth/db';
 import { SecretBox } from '../crypto/secret-box.js';
-import { DatabaseService } from '../database/database.service.js';
 
 export const TOKEN_ALGORITHM = 'ES256';
-/** pg_advisory_xact_lock key ("berthsk" in ASCII) that serialises first-start key creation across instances. */
-const KEY_CREATION_LOCK = 0x62657274_68736bn;
 /** An unknown `kid` reloads the keys from the database at most this often. */
 const RELOAD_INTERVAL_MS = 10_000;
 
@@ -38,7 +35,8 @@ export class SigningKeyService implements OnModuleInit {
   private reloading: Promise<void> | null = null;
 
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(SigningKeyRepository) private readonly keys: SigningKeyRepository,
     @Inject(SecretBox) private readonly secrets: SecretBox,
   ) {}
 
@@ -71,28 +69,26 @@ export class SigningKeyService implements OnModuleInit {
   }
 
   private async ensureKey(): Promise<void> {
-    await this.database.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(${KEY_CREATION_LOCK})`;
-      if ((await tx.signingKey.count()) > 0) return;
+    const created = await this.database.transaction(async (tx) => {
+      // One instance creates the key while the others wait here, then find it.
+      await this.keys.lockCreation(tx);
+      if ((await this.keys.count(tx)) > 0) return null;
       const { privateKey, publicKey } = await generateKeyPair(TOKEN_ALGORITHM, { extractable: true });
       const publicJwk = await exportJWK(publicKey);
       const kid = await calculateJwkThumbprint(publicJwk, 'sha256');
-      await tx.signingKey.create({
-        data: {
-          kid,
-          privateKey: this.secrets.seal(await exportPKCS8(privateKey)),
-          publicJwk: { ...publicJwk, kid, alg: TOKEN_ALGORITHM, use: 'sig' } as Prisma.InputJsonObject,
-        },
+      await this.keys.insert(tx, {
+        kid,
+        sealedPrivateKey: this.secrets.seal(await exportPKCS8(privateKey)),
+        publicJwk: { ...publicJwk, kid, alg: TOKEN_ALGORITHM, use: 'sig' },
       });
-      this.logger.log(`created token signing key ${kid}`);
+      return kid;
     });
+    if (created) this.logger.log(`created token signing key ${created}`);
   }
 
   private async load(): Promise<void> {
     this.lastReload = Date.now();
-    const rows = await this.database.prisma.signingKey.findMany({
-      orderBy: [{ createdAt: 'asc' }, { kid: 'asc' }],
-    });
+    const rows = await this.keys.listOldestFirst();
     const first = rows[0];
     if (!first) throw new Error('no token signing key in the database');
     const keys = new Map<string, CryptoKey>();
@@ -107,7 +103,7 @@ export class SigningKeyService implements OnModuleInit {
     if (this.current?.kid !== first.kid) {
       this.current = {
         kid: first.kid,
-        privateKey: await importPKCS8(this.secrets.open(first.privateKey), TOKEN_ALGORITHM),
+        privateKey: await importPKCS8(this.secrets.open(first.sealedPrivateKey), TOKEN_ALGORITHM),
       };
     }
     this.verificationKeys = keys;

@@ -5,12 +5,15 @@ import {
   type BeforeApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type { PoolClient, Prisma } from '@berth/db';
+import {
+  Database,
+  TokenRevocationRepository,
+  type ChannelListener,
+  type TokenRevocation,
+  type Tx,
+} from '@berth/db';
 import { AuthenticationService } from '../auth/authentication.service.js';
-import { DatabaseService } from '../database/database.service.js';
 
-/** The PostgreSQL channel every core listens on for new revocations. */
-export const REVOCATION_CHANNEL = 'berth_token_revocation';
 /**
  * No token lives longer than a day (`token_expiration` is capped there), so a revocation older than
  * that refuses nothing any more: it is forgotten, and its row deleted.
@@ -42,13 +45,14 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
   private readonly logger = new Logger(TokenRevocationService.name);
   /** Subject → the second (Unix) of its latest revocation. */
   private readonly revoked = new Map<string, number>();
-  private listener: PoolClient | null = null;
+  private listener: ChannelListener | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private pruneTimer: NodeJS.Timeout | null = null;
   private stopped = false;
 
   constructor(
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(Database) private readonly database: Database,
+    @Inject(TokenRevocationRepository) private readonly revocations: TokenRevocationRepository,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
   ) {}
 
@@ -64,10 +68,7 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     const listener = this.listener;
     this.listener = null;
-    if (listener) {
-      await listener.query(`UNLISTEN ${REVOCATION_CHANNEL}`).catch(() => undefined);
-      listener.release();
-    }
+    await listener?.close();
   }
 
   /**
@@ -75,41 +76,18 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
    * NOTIFY are written last, just before the commit, so they stand or fall with the change, and
    * this core refuses the tokens as soon as the commit returns.
    */
-  async transaction<T>(work: (tx: Prisma.TransactionClient, revoke: Revoke) => Promise<T>): Promise<T> {
-    const revoked: (readonly [string, number])[] = [];
-    const result = await this.database.prisma.$transaction(async (tx) => {
+  async transaction<T>(work: (tx: Tx, revoke: Revoke) => Promise<T>): Promise<T> {
+    let revoked: TokenRevocation[] = [];
+    const result = await this.database.transaction(async (tx) => {
+      // Set afresh on each attempt: a deadlocked attempt runs `work` again from the start.
       const subjects: string[] = [];
       const value = await work(tx, (more) => void subjects.push(...more));
-      revoked.push(...(await this.record(tx, subjects)));
+      revoked = await this.revocations.record(tx, subjects);
       return value;
     });
     // This core refuses the tokens at once, without waiting for its own notification.
-    for (const [subject, revokedAtMs] of revoked) this.apply(subject, revokedAtMs);
+    for (const revocation of revoked) this.apply(revocation);
     return result;
-  }
-
-  private async record(
-    tx: Prisma.TransactionClient,
-    subjects: readonly string[],
-  ): Promise<(readonly [string, number])[]> {
-    const unique = [...new Set(subjects.filter((subject) => subject !== ''))];
-    if (unique.length === 0) return [];
-    // clock_timestamp(), not now(): now() is when the transaction began, and a token issued between
-    // then and this statement still carries what the change takes away.
-    const rows = await tx.$queryRawUnsafe<{ subject: string; revoked_at: Date }[]>(
-      `INSERT INTO token_revocation (subject, revoked_at)
-       SELECT subject, clock_timestamp() FROM unnest($1::text[]) AS subject
-       ON CONFLICT (subject) DO UPDATE
-         SET revoked_at = greatest(token_revocation.revoked_at, EXCLUDED.revoked_at)
-       RETURNING subject, revoked_at`,
-      unique,
-    );
-    const entries = rows.map((row) => [row.subject, row.revoked_at.getTime()] as const);
-    // Inside the transaction, NOTIFY is delivered at commit, and never if it rolls back.
-    for (const payload of notificationPayloads(entries)) {
-      await tx.$executeRawUnsafe('SELECT pg_notify($1, $2)', REVOCATION_CHANNEL, payload);
-    }
-    return entries;
   }
 
   /** Whether a token of `subject` issued at `issuedAt` (Unix seconds) has been revoked. */
@@ -129,8 +107,8 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
-  private apply(subject: string, revokedAtMs: number): void {
-    const second = Math.floor(revokedAtMs / 1000);
+  private apply({ subject, revokedAt }: TokenRevocation): void {
+    const second = Math.floor(revokedAt.getTime() / 1000);
     if ((this.revoked.get(subject) ?? -Infinity) < second) this.revoked.set(subject, second);
     // Verified Basic credentials are cached per core for a few seconds: a revoked password or
     // secret must not keep working on the cores that did not make the change.
@@ -138,27 +116,27 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
   }
 
   private async listen(): Promise<void> {
-    let client: PoolClient | null = null;
+    let listener: ChannelListener | null = null;
     try {
-      client = await this.database.pool.connect();
-      client.on('notification', (message) => {
-        if (message.channel === REVOCATION_CHANNEL) this.onNotification(message.payload);
+      listener = await this.revocations.listen({
+        onRevoked: (revocations) => {
+          for (const revocation of revocations) this.apply(revocation);
+        },
+        onMalformed: () => this.logger.warn('ignored a malformed token revocation notification'),
+        onLost: (error) => {
+          if (this.listener === listener) this.reconnect(error);
+        },
       });
-      const listening = client;
-      listening.on('error', (error) => {
-        if (this.listener === listening) this.reconnect(error);
-      });
-      // A connection closed by the server (restart, pg_terminate_backend) ends without an error.
-      listening.on('end', () => {
-        if (this.listener === listening) this.reconnect(new Error('the connection ended'));
-      });
-      await listening.query(`LISTEN ${REVOCATION_CHANNEL}`);
-      this.listener = listening;
+      if (this.stopped) {
+        await listener.close();
+        return;
+      }
+      this.listener = listener;
       // Loaded after LISTEN, so a revocation between the two is seen at least once.
-      await this.load();
+      for (const revocation of await this.revocations.listRecent(REVOCATION_RETENTION_MS)) {
+        this.apply(revocation);
+      }
     } catch (error) {
-      // Once listening, reconnect() releases it; before, nobody else holds it.
-      if (client && this.listener !== client) client.release(true);
       this.reconnect(error);
     }
   }
@@ -170,7 +148,7 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
     );
     const listener = this.listener;
     this.listener = null;
-    listener?.release(true);
+    void listener?.close();
     if (this.reconnectTimer) return;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
@@ -179,36 +157,11 @@ export class TokenRevocationService implements OnModuleInit, BeforeApplicationSh
     this.reconnectTimer.unref();
   }
 
-  private async load(): Promise<void> {
-    const { rows } = await this.database.pool.query<{ subject: string; revoked_at: Date }>(
-      `SELECT subject, revoked_at FROM token_revocation WHERE revoked_at > now() - $1 * interval '1 millisecond'`,
-      [REVOCATION_RETENTION_MS],
-    );
-    for (const row of rows) this.apply(row.subject, row.revoked_at.getTime());
-  }
-
-  private onNotification(payload: string | undefined): void {
-    try {
-      const entries = JSON.parse(payload ?? '[]') as unknown;
-      if (!Array.isArray(entries)) return;
-      for (const entry of entries) {
-        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number') {
-          this.apply(entry[0], entry[1]);
-        }
-      }
-    } catch {
-      this.logger.warn('ignored a malformed token revocation notification');
-    }
-  }
-
   private async prune(): Promise<void> {
     const horizon = Math.floor((Date.now() - REVOCATION_RETENTION_MS) / 1000);
     for (const [subject, second] of this.revoked) if (second < horizon) this.revoked.delete(subject);
     try {
-      await this.database.pool.query(
-        `DELETE FROM token_revocation WHERE revoked_at < now() - $1 * interval '1 millisecond'`,
-        [REVOCATION_RETENTION_MS],
-      );
+      await this.revocations.deleteOlderThan(REVOCATION_RETENTION_MS);
     } catch (error) {
       this.logger.warn(
         `old token revocations not deleted: ${error instanceof Error ? error.message : String(error)}`,
@@ -231,21 +184,4 @@ export function projectDeletedKey(project: string): string {
  */
 export function projectHiddenKey(project: string): string {
   return `public:${project}`;
-}
-
-/** PostgreSQL refuses NOTIFY payloads of 8000 bytes or more: a large group is announced in parts. */
-const MAX_PAYLOAD_CHARS = 6000;
-
-export function notificationPayloads(entries: readonly (readonly [string, number])[]): string[] {
-  const payloads: string[] = [];
-  let part: (readonly [string, number])[] = [];
-  for (const entry of entries) {
-    if (part.length > 0 && JSON.stringify([...part, entry]).length > MAX_PAYLOAD_CHARS) {
-      payloads.push(JSON.stringify(part));
-      part = [];
-    }
-    part.push(entry);
-  }
-  if (part.length > 0) payloads.push(JSON.stringify(part));
-  return payloads;
 }

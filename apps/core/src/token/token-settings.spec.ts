@@ -1,23 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTokenSettings, tokenRealm } from './token-settings.js';
-
-describe(parseTokenSettings.name, () => {
-  it('reads BERTH_EXTERNAL_URL without a trailing slash', () => {
-    expect(parseTokenSettings({ BERTH_EXTERNAL_URL: 'https://registry.example.com/' })).toEqual({
-      externalUrl: 'https://registry.example.com',
-    });
-    expect(parseTokenSettings({ BERTH_EXTERNAL_URL: 'http://host:8080/berth/' }).externalUrl).toBe(
-      'http://host:8080/berth',
-    );
-    expect(parseTokenSettings({}).externalUrl).toBeNull();
-  });
-
-  it('refuses what is not a plain http(s) URL', () => {
-    for (const value of ['registry.example.com', 'ftp://x', 'https://u:p@x', 'https://x/?a=1']) {
-      expect(() => parseTokenSettings({ BERTH_EXTERNAL_URL: value }), value).toThrow(/BERTH_EXTERNAL_URL/);
-    }
-  });
-});
+import { tokenRealm } from './token-settings.js';
 
 describe(tokenRealm.name, () => {
   it('prefers the external URL', () => {

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BerthConfig } from '../config/config.js';
 
 /** The `iss` of every token Berth signs. */
 export const TOKEN_ISSUER = 'berth-token-issuer';
@@ -22,20 +23,9 @@ export interface TokenSettings {
   externalUrl: string | null;
 }
 
-/** Reads `BERTH_EXTERNAL_URL`; throws with a clear message when it is not an http(s) URL. */
-export function parseTokenSettings(env: NodeJS.ProcessEnv = process.env): TokenSettings {
-  const raw = env.BERTH_EXTERNAL_URL?.trim();
-  if (!raw) return { externalUrl: null };
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new Error(`BERTH_EXTERNAL_URL must be an http:// or https:// URL, got "${raw}"`);
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash || url.username) {
-    throw new Error(`BERTH_EXTERNAL_URL must be a plain http:// or https:// URL, got "${raw}"`);
-  }
-  return { externalUrl: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+/** The token settings of a configuration: the one external URL (`BERTH_EXTERNAL_URL`). */
+export function tokenSettingsOf(config: Pick<BerthConfig, 'externalUrl'>): TokenSettings {
+  return { externalUrl: config.externalUrl };
 }
 
 const HOST_PATTERN = /^[A-Za-z0-9.\-[\]:]{1,300}$/;

@@ -1,17 +1,19 @@
 import { Body, Controller, Get, Header, HttpCode, Inject, Ip, Post, Query, UseFilters } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
 import { TokenExceptionFilter } from './token-exception.filter.js';
+import { ApiResult } from '../common/openapi.js';
+import { AcceptsForm } from '../common/request-edge.js';
 import {
-  ZOAuthTokenForm,
-  ZTokenQuery,
+  OAuthTokenForm,
+  TokenQuery,
+  ZOAuthTokenResponse,
+  ZTokenResponse,
   type OAuthTokenResponseDto,
-  type TOAuthTokenForm,
   type TokenResponseDto,
-  type TTokenQuery,
 } from './token.dto.js';
 import { TokenService } from './token.service.js';
-import { ZodValidationPipe } from './zod-validation.pipe.js';
 
 /**
  * The distribution token endpoint `docker login`, podman, skopeo and containerd call. Public: the
@@ -26,9 +28,11 @@ export class TokenController {
   @Get('token')
   @Access({ scope: 'public' })
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({ operationId: 'getToken' })
+  @ApiResult(ZTokenResponse)
   issue(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ZTokenQuery, 'token request')) query: TTokenQuery,
+    @Query() query: TokenQuery,
     @Ip() clientIp: string,
   ): Promise<TokenResponseDto> {
     return this.tokens.issue(principal, query, clientIp);
@@ -38,10 +42,10 @@ export class TokenController {
   @HttpCode(200)
   @Access({ scope: 'public' })
   @Header('Cache-Control', 'no-store')
-  oauth(
-    @Body(new ZodValidationPipe(ZOAuthTokenForm, 'token request')) form: TOAuthTokenForm,
-    @Ip() clientIp: string,
-  ): Promise<OAuthTokenResponseDto> {
+  @AcceptsForm()
+  @ApiOperation({ operationId: 'postToken' })
+  @ApiResult(ZOAuthTokenResponse)
+  oauth(@Body() form: OAuthTokenForm, @Ip() clientIp: string): Promise<OAuthTokenResponseDto> {
     return this.tokens.passwordGrant(form, clientIp);
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zodDto } from '../common/zod-dto.js';
 
 const text = z.string().max(4096);
 /** A query parameter Fastify hands over once (string) or repeated (array). */
@@ -33,16 +34,21 @@ export const ZOAuthTokenForm = z.object({
 export type TOAuthTokenForm = z.infer<typeof ZOAuthTokenForm>;
 
 /** What the GET flow answers (`token` and its OAuth2 alias `access_token`). */
-export interface TokenResponseDto {
-  token: string;
-  access_token: string;
-  /** Seconds. */
-  expires_in: number;
-  /** RFC 3339. */
-  issued_at: string;
-}
+export const ZTokenResponse = z
+  .object({
+    token: z.string(),
+    access_token: z.string(),
+    expires_in: z.number().int().describe('Seconds'),
+    issued_at: z.string().describe('RFC 3339'),
+  })
+  .meta({ id: 'TokenResponse' });
+export type TokenResponseDto = z.infer<typeof ZTokenResponse>;
 
 /** What the OAuth2 flow answers. */
-export interface OAuthTokenResponseDto extends TokenResponseDto {
-  scope: string;
-}
+export const ZOAuthTokenResponse = ZTokenResponse.extend({ scope: z.string() }).meta({
+  id: 'OAuthTokenResponse',
+});
+export type OAuthTokenResponseDto = z.infer<typeof ZOAuthTokenResponse>;
+
+export class TokenQuery extends zodDto(ZTokenQuery) {}
+export class OAuthTokenForm extends zodDto(ZOAuthTokenForm) {}

@@ -5,7 +5,9 @@ import { TokenController } from './token.controller.js';
 import { TokenService } from './token.service.js';
 import { TokenRevocationService } from './token-revocation.service.js';
 import { TokenVerifier } from './token-verifier.js';
-import { parseTokenSettings, TOKEN_SETTINGS } from './token-settings.js';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
+import { TOKEN_SETTINGS, tokenSettingsOf } from './token-settings.js';
 
 /**
  * Docker token auth: the signing keys, `/service/token`, and the verifier and revocations the
@@ -16,7 +18,11 @@ import { parseTokenSettings, TOKEN_SETTINGS } from './token-settings.js';
   imports: [DatabaseModule],
   controllers: [TokenController],
   providers: [
-    { provide: TOKEN_SETTINGS, useFactory: () => parseTokenSettings() },
+    {
+      provide: TOKEN_SETTINGS,
+      inject: [BERTH_CONFIG],
+      useFactory: (config: BerthConfig) => tokenSettingsOf(config),
+    },
     SigningKeyService,
     TokenService,
     TokenVerifier,

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import { AuditService } from '../audit/audit.service.js';
-import { AuthenticationService } from '../auth/authentication.service.js';
-import { principalName, type Principal, type RobotPermission } from '../auth/principal.js';
+import { SystemSettingRepository, UserRepository } from '@berth/db';
+import { AuthenticationService, robotPrincipal } from '../auth/authentication.service.js';
+import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
-import { DatabaseService } from '../database/database.service.js';
 import { AccessControlService } from '../rbac/access-control.service.js';
 import { ProjectLookupService } from '../rbac/project-lookup.service.js';
 import {
@@ -49,7 +49,8 @@ export class TokenService {
     @Inject(AccessControlService) private readonly accessControl: AccessControlService,
     @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
     @Inject(AuthenticationService) private readonly authentication: AuthenticationService,
-    @Inject(DatabaseService) private readonly database: DatabaseService,
+    @Inject(UserRepository) private readonly users: UserRepository,
+    @Inject(SystemSettingRepository) private readonly settings: SystemSettingRepository,
     @Inject(AuditService) private readonly audit: AuditService,
     @Inject(TokenRevocationService) private readonly revocations: TokenRevocationService,
   ) {}
@@ -128,26 +129,11 @@ export class TokenService {
     if (subject === '') return null;
     const prefix = await this.authentication.robotPrefix();
     if (!subject.startsWith(prefix)) {
-      const user = await this.database.prisma.user.findUnique({ where: { username: subject } });
+      const user = await this.users.findByUsername(subject);
       return user ? { kind: 'user', id: user.id, username: user.username, sysadmin: user.sysadmin } : null;
     }
-    const rest = subject.slice(prefix.length);
-    const plus = rest.indexOf('+');
-    const robot = await this.database.prisma.robot.findFirst({
-      where:
-        plus === -1
-          ? { name: rest, level: 'system' }
-          : { name: rest.slice(plus + 1), level: 'project', project: { name: rest.slice(0, plus) } },
-    });
-    if (!robot || robot.disabled || (robot.expiresAt && robot.expiresAt.getTime() <= Date.now())) return null;
-    return {
-      kind: 'robot',
-      id: robot.id,
-      name: subject,
-      level: robot.level === 'project' ? 'project' : 'system',
-      projectId: robot.projectId,
-      permissions: robot.permissions as unknown as RobotPermission[],
-    };
+    const found = await this.authentication.activeRobot(subject);
+    return found ? robotPrincipal(found.robot, subject) : null;
   }
 
   private async grantRepository(
@@ -223,10 +209,7 @@ export class TokenService {
 
   /** The `token_expiration` setting (minutes), else 30. */
   private async lifetimeMinutes(): Promise<number> {
-    const setting = await this.database.prisma.systemSetting.findUnique({
-      where: { key: 'token_expiration' },
-    });
-    const value = Number(setting?.value);
+    const value = Number(await this.settings.value('token_expiration'));
     return Number.isInteger(value) && value > 0 ? Math.min(value, MAX_TOKEN_MINUTES) : DEFAULT_TOKEN_MINUTES;
   }
 

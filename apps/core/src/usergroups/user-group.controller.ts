@@ -11,57 +11,54 @@ import {
   Put,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '../auth/principal.js';
 import { Access, CurrentPrincipal } from '../rbac/access.decorator.js';
 import { Action, SystemResource } from '../rbac/rbac-policy.js';
-import { HarborPageInterceptor, type Page } from '../system/harbor-listing.js';
-import { ZodValidationPipe } from '../system/zod-validation.pipe.js';
+import { ApiResult } from '../common/openapi.js';
+import { PagedResponse } from '../common/paging.js';
+import { ZodValidationPipe } from '../common/zod-validation.pipe.js';
+import type { Page } from '../system/harbor-listing.js';
 import {
-  ZAddGroupMemberRequest,
-  ZCreateUserGroupRequest,
+  ListUserGroupMembersQuery,
+  ListUserGroupsQuery,
+  SearchUserGroupsQuery,
+  UserGroupCreate,
+  UserGroupMemberReq,
+  UserGroupUpdate,
   ZGroupId,
   ZGroupMemberUserId,
-  ZListGroupMembersQuery,
-  ZListUserGroupsQuery,
-  ZSearchUserGroupsQuery,
-  ZUpdateUserGroupRequest,
+  ZUserGroup,
+  ZUserGroupMember,
+  ZUserGroupSearchItem,
   type GroupMemberDto,
-  type TAddGroupMemberRequest,
-  type TCreateUserGroupRequest,
-  type TListGroupMembersQuery,
-  type TListUserGroupsQuery,
-  type TSearchUserGroupsQuery,
-  type TUpdateUserGroupRequest,
   type UserGroupDto,
   type UserGroupSearchItemDto,
 } from './user-group.dto.js';
 import { UserGroupService } from './user-group.service.js';
 
-const groupId = new ZodValidationPipe(ZGroupId, 'group_id');
+const groupId = new ZodValidationPipe(ZGroupId);
 
 /** Harbor's `/usergroups`, and Berth's `/usergroups/{id}/members` for local groups. */
 @Controller('api/v2.0/usergroups')
-@UseInterceptors(HarborPageInterceptor)
 export class UserGroupController {
   constructor(@Inject(UserGroupService) private readonly groups: UserGroupService) {}
 
   /** Harbor's `listUserGroups`. */
   @Get()
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.List })
-  listUserGroups(
-    @Query(new ZodValidationPipe(ZListUserGroupsQuery, 'query')) query: TListUserGroupsQuery,
-  ): Promise<Page<UserGroupDto>> {
+  @PagedResponse(ZUserGroup)
+  listUserGroups(@Query() query: ListUserGroupsQuery): Promise<Page<UserGroupDto>> {
     return this.groups.list(query);
   }
 
   /** Harbor's `createUserGroup`: 201 with `Location`, no body. */
   @Post()
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Create })
+  @ApiResult(null, { status: 201 })
   async createUserGroup(
-    @Body(new ZodValidationPipe(ZCreateUserGroupRequest, 'usergroup')) body: TCreateUserGroupRequest,
+    @Body() body: UserGroupCreate,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -73,15 +70,15 @@ export class UserGroupController {
   /** Harbor's `searchUserGroups`: any signed-in user. */
   @Get('search')
   @Access({ scope: 'authenticated' })
-  searchUserGroups(
-    @Query(new ZodValidationPipe(ZSearchUserGroupsQuery, 'query')) query: TSearchUserGroupsQuery,
-  ): Promise<Page<UserGroupSearchItemDto>> {
+  @PagedResponse(ZUserGroupSearchItem)
+  searchUserGroups(@Query() query: SearchUserGroupsQuery): Promise<Page<UserGroupSearchItemDto>> {
     return this.groups.search(query);
   }
 
   /** Harbor's `getUserGroup`. */
   @Get(':group_id')
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Read })
+  @ApiResult(ZUserGroup)
   getUserGroup(@Param('group_id', groupId) id: bigint): Promise<UserGroupDto> {
     return this.groups.get(id);
   }
@@ -89,10 +86,11 @@ export class UserGroupController {
   /** Harbor's `updateUserGroup`: renames the group. */
   @Put(':group_id')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Update })
   updateUserGroup(
     @Param('group_id', groupId) id: bigint,
-    @Body(new ZodValidationPipe(ZUpdateUserGroupRequest, 'usergroup')) body: TUpdateUserGroupRequest,
+    @Body() body: UserGroupUpdate,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
   ): Promise<void> {
@@ -102,6 +100,7 @@ export class UserGroupController {
   /** Harbor's `deleteUserGroup`. */
   @Delete(':group_id')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Delete })
   deleteUserGroup(
     @Param('group_id', groupId) id: bigint,
@@ -114,9 +113,10 @@ export class UserGroupController {
   /** Beyond Harbor: the local users in a group. */
   @Get(':group_id/members')
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Read })
+  @PagedResponse(ZUserGroupMember)
   listUserGroupMembers(
     @Param('group_id', groupId) id: bigint,
-    @Query(new ZodValidationPipe(ZListGroupMembersQuery, 'query')) query: TListGroupMembersQuery,
+    @Query() query: ListUserGroupMembersQuery,
   ): Promise<Page<GroupMemberDto>> {
     return this.groups.listMembers(id, query);
   }
@@ -124,9 +124,10 @@ export class UserGroupController {
   /** Beyond Harbor: puts a local user in a group; 201 with `Location`. */
   @Post(':group_id/members')
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Update })
+  @ApiResult(null, { status: 201 })
   async addUserGroupMember(
     @Param('group_id', groupId) id: bigint,
-    @Body(new ZodValidationPipe(ZAddGroupMemberRequest, 'group member')) body: TAddGroupMemberRequest,
+    @Body() body: UserGroupMemberReq,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -138,10 +139,11 @@ export class UserGroupController {
   /** Beyond Harbor: takes a user out of a group. */
   @Delete(':group_id/members/:user_id')
   @HttpCode(200)
+  @ApiResult(null)
   @Access({ scope: 'system', resource: SystemResource.UserGroup, action: Action.Update })
   removeUserGroupMember(
     @Param('group_id', groupId) id: bigint,
-    @Param('user_id', new ZodValidationPipe(ZGroupMemberUserId, 'user_id')) userId: bigint,
+    @Param('user_id', new ZodValidationPipe(ZGroupMemberUserId)) userId: bigint,
     @CurrentPrincipal() principal: Principal,
     @Ip() clientIp: string,
   ): Promise<void> {

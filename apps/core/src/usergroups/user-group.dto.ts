@@ -1,23 +1,14 @@
 import { z } from 'zod';
+import { ZId } from '../common/request-values.js';
+import { zodDto } from '../common/zod-dto.js';
 import { ZPageParams } from '../system/harbor-listing.js';
 
 /** Harbor's group types. Berth authenticates against its own database only: its groups are HTTP's. */
 export const GroupType = { Ldap: 1, Http: 2, Oidc: 3 } as const;
 export type GroupType = (typeof GroupType)[keyof typeof GroupType];
 
-const MAX_INT64 = 2n ** 63n - 1n;
-
-export const ZGroupId = z
-  .string()
-  .regex(/^[1-9]\d{0,18}$/, 'group_id must be a positive integer')
-  .transform(BigInt)
-  .refine((id) => id <= MAX_INT64, 'group_id is out of range');
-
-export const ZGroupMemberUserId = z
-  .string()
-  .regex(/^[1-9]\d{0,18}$/, 'user_id must be a positive integer')
-  .transform(BigInt)
-  .refine((id) => id <= MAX_INT64, 'user_id is out of range');
+export const ZGroupId = ZId;
+export const ZGroupMemberUserId = ZId;
 
 const NAME_MESSAGE = 'group_name must be 1 to 255 characters without control characters';
 export const ZGroupName = z
@@ -86,22 +77,31 @@ export const ZAddGroupMemberRequest = z
 export type TAddGroupMemberRequest = z.output<typeof ZAddGroupMemberRequest>;
 
 /** Harbor's `UserGroup`. */
-export interface UserGroupDto {
-  id: number;
-  group_name: string;
-  group_type: number;
-  ldap_group_dn: string;
-}
+export const ZUserGroup = z
+  .object({
+    id: z.number().int(),
+    group_name: z.string(),
+    group_type: z.number().int(),
+    ldap_group_dn: z.string(),
+  })
+  .meta({ id: 'UserGroup' });
+export type UserGroupDto = z.infer<typeof ZUserGroup>;
 
 /** Harbor's `UserGroupSearchItem`. */
-export interface UserGroupSearchItemDto {
-  id: number;
-  group_name: string;
-  group_type: number;
-}
+export const ZUserGroupSearchItem = z
+  .object({ id: z.number().int(), group_name: z.string(), group_type: z.number().int() })
+  .meta({ id: 'UserGroupSearchItem' });
+export type UserGroupSearchItemDto = z.infer<typeof ZUserGroupSearchItem>;
 
 /** Beyond Harbor: a user in a local group (the fields of Harbor's `UserSearchRespItem`). */
-export interface GroupMemberDto {
-  user_id: number;
-  username: string;
-}
+export const ZUserGroupMember = z
+  .object({ user_id: z.number().int(), username: z.string() })
+  .meta({ id: 'UserGroupMember' });
+export type GroupMemberDto = z.infer<typeof ZUserGroupMember>;
+
+export class UserGroupCreate extends zodDto(ZCreateUserGroupRequest) {}
+export class UserGroupUpdate extends zodDto(ZUpdateUserGroupRequest) {}
+export class UserGroupMemberReq extends zodDto(ZAddGroupMemberRequest) {}
+export class ListUserGroupsQuery extends zodDto(ZListUserGroupsQuery) {}
+export class SearchUserGroupsQuery extends zodDto(ZSearchUserGroupsQuery) {}
+export class ListUserGroupMembersQuery extends zodDto(ZListGroupMembersQuery) {}

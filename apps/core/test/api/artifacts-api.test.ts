@@ -490,16 +490,14 @@ describe('artifacts API', () => {
             [`${project}/app:v1`],
           )
         ).rows;
-      await expect
-        .poll(deletions)
-        .toEqual([
-          {
-            operation: 'delete',
-            resource_type: 'artifact',
-            resource: `${project}/app:v1`,
-            username: 'admin',
-          },
-        ]);
+      await expect.poll(deletions).toEqual([
+        {
+          operation: 'delete',
+          resource_type: 'artifact',
+          resource: `${project}/app:v1`,
+          username: 'admin',
+        },
+      ]);
     });
 
     it('deletes an index with the children nothing else uses', async () => {

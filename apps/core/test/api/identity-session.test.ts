@@ -208,6 +208,18 @@ describe('login audit', () => {
     );
     await createUser('audit-target');
     expect((await ApiClient.tryLogin(core.url, 'audit-target', PASSWORD)).response.status).toBe(200);
+    // The audit log is written from the outbox, moments after the change commits.
+    await expect
+      .poll(
+        async () => {
+          const logins = await admin.get(
+            `/audit-logs?q=${encodeURIComponent('operation=login,resource=~audit-tar')}`,
+          );
+          return logins.headers.get('x-total-count');
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('2');
 
     const failures = await admin.get(
       `/audit-logs?q=${encodeURIComponent('operation=login,username=audit-target,operation_result=false')}`,
@@ -258,10 +270,17 @@ describe('throttling', () => {
     // Other users are not affected.
     expect((await ApiClient.tryLogin(core.url, 'admin', ADMIN_PASSWORD)).response.status).toBe(200);
 
-    const audit = await admin.get(
-      `/audit-logs?q=${encodeURIComponent('username=throttled,operation_result=false')}&page_size=100`,
-    );
-    expect(audit.body).toHaveLength(11);
+    await expect
+      .poll(
+        async () => {
+          const audit = await admin.get(
+            `/audit-logs?q=${encodeURIComponent('username=throttled,operation_result=false')}&page_size=100`,
+          );
+          return audit.body.length;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(11);
   });
 });
 

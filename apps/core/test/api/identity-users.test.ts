@@ -327,6 +327,14 @@ describe('PUT /users/{user_id}', () => {
     const taken = await alice.client.put(`/users/${alice.id}`, { email: `${bob.username}@example.com` });
     expect(taken.status).toBe(409);
   });
+
+  it('answers 400, not 500, for a value the database refuses (a NUL byte)', async () => {
+    const alice = await newUser();
+    const reply = await alice.client.put(`/users/${alice.id}`, { realname: 'a\u0000b' });
+    expect(reply.status).toBe(400);
+    expect(reply.body.errors[0].code).toBe('BAD_REQUEST');
+    expect((await alice.client.get(`/users/${alice.id}`)).body.realname).not.toContain('\u0000');
+  });
 });
 
 describe('PUT /users/{user_id}/password', () => {
@@ -480,10 +488,18 @@ describe('DELETE /users/{user_id}', () => {
   it('is audited like every user change', async () => {
     const alice = await newUser();
     await admin.delete(`/users/${alice.id}`);
-    const log = await admin.get(
-      `/audit-logs?q=${encodeURIComponent(`resource_type=user,resource=${alice.username}`)}`,
-    );
-    expect(log.body.map((e: { operation: string }) => e.operation)).toEqual(['delete', 'create']);
+    // The audit log is written from the outbox, moments after the change commits.
+    await expect
+      .poll(
+        async () => {
+          const log = await admin.get(
+            `/audit-logs?q=${encodeURIComponent(`resource_type=user,resource=${alice.username}`)}`,
+          );
+          return log.body.map((e: { operation: string }) => e.operation);
+        },
+        { timeout: 10_000 },
+      )
+      .toEqual(['delete', 'create']);
   });
 });
 

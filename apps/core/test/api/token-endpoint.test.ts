@@ -310,11 +310,19 @@ describe('GET /service/token', () => {
       expect(reply.body).toEqual({
         errors: [{ code: 'UNAUTHORIZED', message: 'authentication required: invalid username or password' }],
       });
-      const rows = await seed.query<{ success: boolean; operation: string; resource_type: string }>(
-        `SELECT success, operation, resource_type FROM audit_log WHERE username = $1 ORDER BY id DESC LIMIT 1`,
-        [members.get(ProjectRole.Guest)!.username],
-      );
-      expect(rows[0]).toEqual({ success: false, operation: 'login', resource_type: 'user' });
+      // The audit log is written from the outbox, moments after the attempt.
+      await expect
+        .poll(
+          async () => {
+            const rows = await seed.query<{ success: boolean; operation: string; resource_type: string }>(
+              `SELECT success, operation, resource_type FROM audit_log WHERE username = $1 ORDER BY id DESC LIMIT 1`,
+              [members.get(ProjectRole.Guest)!.username],
+            );
+            return rows[0];
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual({ success: false, operation: 'login', resource_type: 'user' });
     });
 
     it('an unknown user is the same 401', async () => {
@@ -332,11 +340,18 @@ describe('GET /service/token', () => {
       });
       expect(reply.status).toBe(200);
       expect(reply.body.refresh_token).toBeUndefined();
-      const rows = await seed.query<{ success: boolean }>(
-        `SELECT success FROM audit_log WHERE username = $1 AND operation = 'login' ORDER BY id DESC LIMIT 1`,
-        [user.username],
-      );
-      expect(rows[0]).toEqual({ success: true });
+      await expect
+        .poll(
+          async () => {
+            const rows = await seed.query<{ success: boolean }>(
+              `SELECT success FROM audit_log WHERE username = $1 AND operation = 'login' ORDER BY id DESC LIMIT 1`,
+              [user.username],
+            );
+            return rows[0];
+          },
+          { timeout: 10_000 },
+        )
+        .toEqual({ success: true });
     });
 
     it('accepts the CLI secret in place of the password', async () => {

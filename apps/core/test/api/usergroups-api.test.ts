@@ -171,16 +171,22 @@ describe('/usergroups/{id}/members (local groups)', () => {
     const left = await admin.get(`/usergroups/${group.id}/members`);
     expect(left.body).toEqual([{ user_id: bob.id, username: bob.name }]);
 
-    const audit = await db.query<{ operation: string; resource: string }>(
-      `SELECT operation, resource FROM audit_log WHERE resource_type = 'user_group_member' AND resource LIKE $1
-       ORDER BY id`,
-      [`${group.name}:%`],
-    );
-    expect(audit).toEqual([
-      { operation: 'create', resource: `${group.name}:${alice.name}` },
-      { operation: 'create', resource: `${group.name}:${bob.name}` },
-      { operation: 'delete', resource: `${group.name}:${alice.name}` },
-    ]);
+    // The audit log is written from the outbox, moments after each change commits.
+    await expect
+      .poll(
+        () =>
+          db.query<{ operation: string; resource: string }>(
+            `SELECT operation, resource FROM audit_log WHERE resource_type = 'user_group_member' AND resource LIKE $1
+           ORDER BY id`,
+            [`${group.name}:%`],
+          ),
+        { timeout: 10_000 },
+      )
+      .toEqual([
+        { operation: 'create', resource: `${group.name}:${alice.name}` },
+        { operation: 'create', resource: `${group.name}:${bob.name}` },
+        { operation: 'delete', resource: `${group.name}:${alice.name}` },
+      ]);
   });
 });
 

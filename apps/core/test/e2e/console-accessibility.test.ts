@@ -92,6 +92,7 @@ describe.skipIf(!available)('console accessibility (Chromium + axe-core)', () =>
       `${PROJECT}/${REPOSITORY}`,
     ],
     ['search results', () => `/search?q=${PROJECT}`, /Results for/],
+    ['a project that does not exist', () => '/projects/999999', 'Project not found'],
     ['users', () => '/admin/users', 'Administration'],
     ['user groups', () => '/admin/groups', 'Administration'],
     ['system robot accounts', () => '/admin/robots', 'Administration'],

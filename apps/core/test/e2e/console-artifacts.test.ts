@@ -131,7 +131,8 @@ describe.skipIf(!available)('console: artifacts and the CVE allowlist (Chromium)
     await registry.pushAll(`${PROJECT}/app`, image, 'v1');
     await registry.pushAll(`${PROJECT}/app`, newerImage, 'v2');
 
-    ({ browser, page } = await launchConsoleBrowser());
+    // A time zone other than the machine's, so the allowlist's expiry is shown to be the local day's end.
+    ({ browser, page } = await launchConsoleBrowser({ timezoneId: 'America/New_York' }));
   });
 
   afterAll(async () => {
@@ -228,12 +229,12 @@ describe.skipIf(!available)('console: artifacts and the CVE allowlist (Chromium)
     await card.waitFor();
     await card.getByRole('radio', { name: 'Use this project’s own allowlist' }).check();
     await card
-      .getByRole('textbox', { name: 'Add CVE IDs' })
-      .fill('CVE-2024-3094, CVE-2023-44487\nCVE-2021-44228');
+      .getByRole('textbox', { name: 'CVE IDs to add' })
+      .fill('cve-2024-3094, CVE-2023-44487\nCVE-2021-44228');
     await card.getByRole('button', { name: 'Add' }).click();
     await card.getByRole('button', { name: 'Remove CVE-2021-44228' }).click();
-    await card.getByRole('checkbox', { name: 'Never expires' }).uncheck();
-    await card.getByLabel('Expires on (UTC)').fill('2031-06-30');
+    await card.getByRole('radio', { name: 'On a date' }).check();
+    await card.getByLabel('Expiry date').fill('2031-06-30');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('status').getByText('Saved.').waitFor();
 
@@ -243,7 +244,8 @@ describe.skipIf(!available)('console: artifacts and the CVE allowlist (Chromium)
     expect(project.body.cve_allowlist).toMatchObject({
       project_id: projectId,
       items: [{ cve_id: 'CVE-2024-3094' }, { cve_id: 'CVE-2023-44487' }],
-      expires_at: Date.UTC(2031, 5, 30) / 1000,
+      // The end of that day where the browser is (New York, daylight time: UTC-4), as for the system list.
+      expires_at: Date.UTC(2031, 6, 1, 3, 59, 59) / 1000,
     });
 
     // After a reload the page shows what the server holds.
@@ -251,7 +253,7 @@ describe.skipIf(!available)('console: artifacts and the CVE allowlist (Chromium)
     const list = page.getByRole('table', { name: 'Project CVE allowlist' });
     await list.getByText('CVE-2023-44487').waitFor();
     expect(await list.getByRole('row').count()).toBe(3);
-    expect(await page.getByLabel('Expires on (UTC)').inputValue()).toBe('2031-06-30');
+    expect(await page.getByLabel('Expiry date').inputValue()).toBe('2031-06-30');
     await screenshot('project-cve-allowlist');
   });
 

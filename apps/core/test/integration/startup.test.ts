@@ -1,6 +1,15 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, CORE_MAIN, startCore, type CoreProcess } from '../support/core-process.js';
+import {
+  ADMIN_PASSWORD,
+  CORE_MAIN,
+  isAlive,
+  postmasterPid,
+  startCore,
+  type CoreProcess,
+} from '../support/core-process.js';
 
 describe('core startup', () => {
   let sut: CoreProcess;
@@ -83,7 +92,15 @@ describe('core startup with BERTH_PORT=0', () => {
 describe('core configuration', () => {
   it('refuses to start on a bad value, naming it', async () => {
     const child = spawn(process.execPath, [CORE_MAIN], {
-      env: { ...process.env, BERTH_PORT: 'eighty', DATABASE_URL: 'mysql://nope' },
+      env: {
+        ...process.env,
+        BERTH_PORT: 'eighty',
+        DATABASE_URL: 'mysql://nope',
+        BERTH_SECRET_KEY: 'not-a-key-0123',
+        BERTH_EXTERNAL_URL: 'registry.example.com',
+        REDIS_URL: 'http://cache',
+        BERTH_ALLOW_PRIVATE_TARGETS: '10.0.0.0/40',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -92,5 +109,60 @@ describe('core configuration', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('BERTH_PORT must be an integer');
     expect(stderr).toContain('DATABASE_URL must be a postgres://');
+    expect(stderr).toContain('BERTH_SECRET_KEY must be 64 hexadecimal characters');
+    expect(stderr).not.toContain('not-a-key');
+    expect(stderr).toContain('BERTH_EXTERNAL_URL must be an http:// or https:// URL');
+    expect(stderr).toContain('REDIS_URL must be a redis://');
+    expect(stderr).toContain('BERTH_ALLOW_PRIVATE_TARGETS must list CIDR blocks');
+  });
+});
+
+describe('start output', () => {
+  let sut: CoreProcess;
+
+  beforeAll(async () => {
+    // stdout and stderr are pipes here, not a terminal; NO_COLOR is cleared so that nothing but the
+    // terminal check keeps colours out. Its own process group, to be interrupted as Ctrl-C does.
+    sut = await startCore({ database: 'embedded', env: { NO_COLOR: '' }, processGroup: true });
+  });
+
+  afterAll(async () => {
+    await sut?.stop();
+  });
+
+  it('prints no framework route-mapping lines and no colour codes', () => {
+    const logs = sut.logs();
+    expect(logs).toContain('Berth listening on');
+    expect(logs).not.toMatch(/RouterExplorer|RoutesResolver|InstanceLoader|Mapped \{/);
+    expect(logs).not.toContain('\x1b[');
+  });
+
+  it('prints the address it listens on and what to do next, and the printed URL answers', async () => {
+    const logs = sut.logs();
+    expect(logs).toContain(`Berth listening on http://127.0.0.1:${sut.port}`);
+    const consoleUrl = /Console: +(\S+)/.exec(logs)?.[1];
+    expect(consoleUrl).toBe(`http://127.0.0.1:${sut.port}/`);
+    const page = await fetch(consoleUrl!);
+    await page.arrayBuffer();
+    expect(page.status).toBe(200);
+    expect(logs).toContain(`docker login 127.0.0.1:${sut.port} -u admin`);
+    expect(logs).toContain('Change password');
+    expect(logs).toContain('PUT /api/v2.0/users/{user_id}/password');
+  });
+
+  it('exits 0 on Ctrl-C and stops the embedded PostgreSQL without warnings', async () => {
+    const pgDir = join(sut.dataDir, 'postgres');
+    const postgres = postmasterPid(pgDir);
+    expect(postgres).not.toBeNull();
+    const before = sut.logs().length;
+    // A terminal's Ctrl-C signals every process of the foreground group, not just the core.
+    process.kill(-sut.pid, 'SIGINT');
+    expect(await sut.exited).toEqual({ code: 0, signal: null });
+    const shutdown = sut.logs().slice(before);
+    expect(shutdown).toContain('Received SIGINT; shutting down');
+    expect(shutdown).toContain('Berth stopped');
+    expect(shutdown).not.toMatch(/\bWARN\b|\bERROR\b|Warning|terminating connection/);
+    expect(isAlive(postgres!)).toBe(false);
+    expect(existsSync(join(pgDir, 'postmaster.pid'))).toBe(false);
   });
 });

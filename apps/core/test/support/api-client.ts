@@ -88,6 +88,13 @@ export class ApiClient {
     return { client, response };
   }
 
+  /** The `Authorization` header this client sends, or undefined (anonymous or a session). */
+  get authorization(): string | undefined {
+    if (!this.credentials) return undefined;
+    const { username, password } = this.credentials;
+    return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+  }
+
   /** The session's `sid=…` cookie pair, or null for a Basic/anonymous client. */
   get cookie(): string | null {
     return this.session?.cookie ?? null;
@@ -145,12 +152,7 @@ export class ApiClient {
     options: RequestOptions = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (this.credentials) {
-      const token = Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString(
-        'base64',
-      );
-      headers.authorization = `Basic ${token}`;
-    }
+    if (this.authorization) headers.authorization = this.authorization;
     if (this.session) {
       headers.cookie = this.session.cookie;
       if (!SAFE_METHODS.has(method) && options.csrf !== false && this.session.csrfToken) {

@@ -33,9 +33,12 @@ export interface ConsoleBrowser {
   page: Page;
 }
 
-/** Headless Chromium with one page: English, light, 1280×800, clipboard allowed. */
+/**
+ * Headless Chromium with one page: English, light, 1280×800, clipboard allowed, the machine's time
+ * zone unless `timezoneId` names another.
+ */
 export async function launchConsoleBrowser(
-  options: { colorScheme?: 'light' | 'dark'; locale?: string } = {},
+  options: { colorScheme?: 'light' | 'dark'; locale?: string; timezoneId?: string } = {},
 ): Promise<ConsoleBrowser> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const browser = await chromium.launch({
@@ -55,6 +58,7 @@ export async function launchConsoleBrowser(
     colorScheme: options.colorScheme ?? 'light',
     locale: options.locale ?? 'en-US',
     permissions: ['clipboard-read', 'clipboard-write'],
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
   });
   context.setDefaultTimeout(15_000);
   return { browser, page: await context.newPage() };

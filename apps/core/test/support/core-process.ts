@@ -28,6 +28,11 @@ export interface StartCoreOptions {
   port?: number;
   /** How long to wait for `GET /v2/` to answer; 120 s by default (a first embedded start runs initdb). */
   startTimeoutMs?: number;
+  /**
+   * Run the core as the leader of a process group of its own, so a test can signal the whole group
+   * (`process.kill(-pid, 'SIGINT')`) as a terminal's Ctrl-C does.
+   */
+  processGroup?: boolean;
 }
 
 export interface CoreExit {
@@ -99,7 +104,11 @@ export async function startCore(options: StartCoreOptions = {}): Promise<CorePro
       ...options.env,
     });
 
-    const proc = spawn(process.execPath, [CORE_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [CORE_MAIN], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.processGroup ?? false,
+    });
     child = proc;
     running.add(proc);
     const output: string[] = [];

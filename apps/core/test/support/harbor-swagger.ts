@@ -1,96 +1,95 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { parse } from 'yaml';
 
-/** Harbor's swagger (`../shared/reference` beside the repository): the contract API tests check against. */
-export const HARBOR_SWAGGER_PATH = join(
-  dirname(fileURLToPath(import.meta.url)),
-  '../../../../../shared/reference/harbor-api-v2.0.swagger.yaml',
-);
+/**
+ * The API tests' contract: Berth's own OpenAPI document (`packages/api-client/openapi.json`,
+ * generated from the core's routes and committed). Its operations carry Harbor's operationIds and
+ * schema names where Berth serves Harbor's API; `pnpm test:compat` checks the document and real
+ * answers against Harbor's swagger itself, so `pnpm test` needs nothing outside the repository.
+ */
+export const OPENAPI_DOCUMENT_PATH = new URL('../../../../packages/api-client/openapi.json', import.meta.url);
 
-interface SwaggerResponse {
-  $ref?: string;
-  schema?: unknown;
+interface OpenApiResponse {
+  content?: Record<string, { schema?: unknown }>;
 }
-interface SwaggerOperation {
+interface OpenApiOperation {
   operationId: string;
-  responses: Record<string, SwaggerResponse>;
+  responses: Record<string, OpenApiResponse>;
 }
-interface SwaggerDocument {
-  basePath: string;
-  paths: Record<string, Record<string, SwaggerOperation>>;
-  responses: Record<string, SwaggerResponse>;
-  definitions: Record<string, unknown>;
+export interface OpenApiDocument {
+  paths: Record<string, Record<string, OpenApiOperation>>;
+  components: { schemas: Record<string, unknown> };
 }
 
-export interface HarborOperation {
+export interface ApiOperation {
   operationId: string;
   method: string;
-  /** Full path with the base path, Harbor's `{param}` placeholders kept. */
+  /** Full path, `{param}` placeholders kept. */
   path: string;
 }
 
-const document = parse(readFileSync(HARBOR_SWAGGER_PATH, 'utf8')) as SwaggerDocument;
-// go-swagger reads `additionalProperties: {type: object}` as map[string]interface{}: Harbor itself
-// answers strings there (`extra_attrs.architecture: "amd64"`), so any value is what it means.
-(document.definitions.ExtraAttrs as { additionalProperties: unknown }).additionalProperties = {};
+export const berthDocument = JSON.parse(readFileSync(OPENAPI_DOCUMENT_PATH, 'utf8')) as OpenApiDocument;
+
 const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, validateFormats: false });
-ajv.addSchema(document as object, 'harbor');
+ajv.addSchema(berthDocument as object, 'berth');
 const validators = new Map<string, ValidateFunction>();
 
-const operations = new Map<string, HarborOperation & { definition: SwaggerOperation }>();
-for (const [path, methods] of Object.entries(document.paths)) {
+const operations = new Map<string, ApiOperation & { definition: OpenApiOperation }>();
+for (const [path, methods] of Object.entries(berthDocument.paths)) {
   for (const [method, definition] of Object.entries(methods)) {
     if (typeof definition !== 'object' || !definition || !('operationId' in definition)) continue;
     operations.set(definition.operationId, {
       operationId: definition.operationId,
       method: method.toUpperCase(),
-      path: `${document.basePath}${path}`,
+      path,
       definition,
     });
   }
 }
 
-export function harborOperation(operationId: string): HarborOperation {
+export function apiOperation(operationId: string): ApiOperation {
   const operation = operations.get(operationId);
-  if (!operation) throw new Error(`Harbor's swagger has no operation ${operationId}`);
+  if (!operation) throw new Error(`Berth's OpenAPI document has no operation ${operationId}`);
   return { operationId: operation.operationId, method: operation.method, path: operation.path };
 }
 
-export function harborOperationIds(): string[] {
-  return [...operations.keys()];
+export function apiOperations(): ApiOperation[] {
+  return [...operations.values()].map(({ operationId, method, path }) => ({ operationId, method, path }));
 }
 
 /**
- * Validates a response body against the schema Harbor's swagger gives for that operation and
- * status; returns the problems (empty when it conforms or the swagger gives no body schema).
+ * Validates a response body against the schema Berth's document gives for that operation and
+ * status; returns the problems (empty when it conforms or the document gives no body schema).
  */
-export function harborResponseProblems(operationId: string, status: number, body: unknown): string[] {
+export function apiResponseProblems(operationId: string, status: number, body: unknown): string[] {
   const operation = operations.get(operationId);
-  if (!operation) return [`Harbor's swagger has no operation ${operationId}`];
-  let response = operation.definition.responses[String(status)];
+  if (!operation) return [`Berth's OpenAPI document has no operation ${operationId}`];
+  const response = operation.definition.responses[String(status)];
   if (!response) return [`${operationId} documents no ${status} response`];
-  if (response.$ref) response = document.responses[response.$ref.replace('#/responses/', '')] ?? {};
-  if (!response.schema) return [];
+  const content = response.content ?? {};
+  const schema = (content['application/json'] ?? Object.values(content)[0])?.schema;
+  if (!schema) return body === undefined || body === '' ? [] : [`${operationId} ${status} documents no body`];
   const key = `${operationId}:${status}`;
   let validate = validators.get(key);
   if (!validate) {
-    const schema = JSON.parse(
-      JSON.stringify(response.schema).replaceAll('"#/definitions/', '"harbor#/definitions/'),
-    );
-    validate = ajv.compile(schema);
+    const scoped = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"berth#/components/'));
+    validate = ajv.compile(scoped);
     validators.set(key, validate);
   }
   if (validate(body)) return [];
   return (validate.errors ?? []).map((error) => `${error.instancePath || '(body)'} ${error.message ?? ''}`);
 }
 
-/** Throws with every mismatch when a response body does not conform to Harbor's swagger. */
+/**
+ * Throws with every mismatch when a response does not conform to Berth's document. (Named for
+ * the Harbor operation it checks: the document's Harbor operations are Harbor's, which
+ * `pnpm test:compat` verifies.)
+ */
 export function assertHarborResponse(operationId: string, status: number, body: unknown): void {
-  const problems = harborResponseProblems(operationId, status, body);
+  const problems = apiResponseProblems(operationId, status, body);
   if (problems.length) {
-    throw new Error(`${operationId} ${status} does not match Harbor's swagger:\n  ${problems.join('\n  ')}`);
+    throw new Error(
+      `${operationId} ${status} does not match Berth's OpenAPI document:\n  ${problems.join('\n  ')}`,
+    );
   }
 }

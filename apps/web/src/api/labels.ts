@@ -28,7 +28,7 @@ export const labelKeys = {
 
 /** The scope's query parameters and body fields, as Harbor's /labels takes them. */
 const scopeFields = (scope: LabelScope) =>
-  scope.kind === 'global' ? { scope: 'g' } : { scope: 'p', project_id: scope.projectId };
+  scope.kind === 'global' ? { scope: 'g' as const } : { scope: 'p' as const, project_id: scope.projectId };
 
 /**
  * Invalidates what shows the scope's labels. A new label only adds a choice (to one project's
@@ -85,7 +85,7 @@ export function useCreateLabel(scope: LabelScope) {
     mutationFn: async (input: LabelInput) =>
       unwrap(
         await client.api.POST('/labels', {
-          body: { ...input, ...scopeFields(scope) } satisfies Schema<'Label'>,
+          body: { ...input, ...scopeFields(scope) } satisfies Schema<'LabelCreate'>,
         }),
       ),
     onSuccess: () => invalidate('created'),

@@ -8,7 +8,7 @@ export function useUpdateProject(projectId: string) {
   const client = useClient();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: Schema<'ProjectReq'>) =>
+    mutationFn: async (body: Schema<'ProjectUpdateReq'>) =>
       unwrap(
         await client.api.PUT('/projects/{project_name_or_id}', {
           params: { path: { project_name_or_id: projectId } },

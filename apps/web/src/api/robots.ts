@@ -64,7 +64,8 @@ export function useUpdateRobot(scope: RobotScope) {
           body: {
             name: robot.name,
             description: robot.description,
-            level: robot.level,
+            // Berth answers only these two levels.
+            level: robot.level as Schema<'RobotUpdate'>['level'],
             duration: robot.duration,
             disable: robot.disable,
             permissions: robot.permissions,

@@ -10,6 +10,7 @@ import {
   UnstyledButton,
   useMantineColorScheme,
 } from '@mantine/core';
+import { IconCheck, IconMoon, IconSearch, IconSun } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -85,7 +86,7 @@ function SearchBox({ initial }: { initial: string }) {
         type="search"
         aria-label={t('globalSearch.label')}
         placeholder={t('globalSearch.placeholder')}
-        leftSection={<span aria-hidden>⌕</span>}
+        leftSection={<IconSearch size={16} aria-hidden />}
         value={value}
         onChange={(event) => setValue(event.currentTarget.value)}
         w={{ base: 180, sm: 280 }}
@@ -107,7 +108,7 @@ function ThemeToggle() {
       aria-label={`${t('menu.theme')}: ${dark ? t('menu.dark') : t('menu.light')}`}
       data-testid="theme-toggle"
     >
-      <span aria-hidden>{dark ? '☾' : '☀'}</span>
+      {dark ? <IconMoon size={18} aria-hidden /> : <IconSun size={18} aria-hidden />}
     </ActionIcon>
   );
 }
@@ -155,9 +156,16 @@ export function UserMenu({ username }: { username: string }) {
               onClick={() => void i18n.changeLanguage(language.code)}
               aria-current={i18n.language === language.code ? 'true' : undefined}
               lang={language.code}
+              // A tick marks the current language; the others keep its width free so labels align.
+              leftSection={
+                <IconCheck
+                  size={14}
+                  aria-hidden
+                  style={{ visibility: i18n.language === language.code ? 'visible' : 'hidden' }}
+                />
+              }
               data-testid={`language-${language.code}`}
             >
-              {i18n.language === language.code ? '✓ ' : ''}
               {language.label}
             </Menu.Item>
           ))}

@@ -2,6 +2,7 @@ import { administrationEn } from './areas/administration';
 import { navigationEn } from './areas/navigation';
 import { projectSettingsEn } from './areas/project-settings';
 import { repositoryActionsEn } from './areas/repository-actions';
+import { sharedEn } from './areas/shared';
 
 export const en = {
   app: { name: 'Berth', skipToContent: 'Skip to content' },
@@ -9,7 +10,6 @@ export const en = {
     loading: 'Loading…',
     retry: 'Try again',
     errorTitle: 'Something went wrong',
-    errorHint: 'Check that the core is running and you are signed in, then try again.',
     cancel: 'Cancel',
     copy: 'Copy',
     copied: 'Copied',
@@ -102,6 +102,7 @@ export const en = {
   ...administrationEn,
   ...navigationEn,
   ...repositoryActionsEn,
+  ...sharedEn,
 };
 
 export type Messages = typeof en;

@@ -2,6 +2,7 @@ import { administrationZhCN } from './areas/administration';
 import { navigationZhCN } from './areas/navigation';
 import { projectSettingsZhCN } from './areas/project-settings';
 import { repositoryActionsZhCN } from './areas/repository-actions';
+import { sharedZhCN } from './areas/shared';
 import type { Messages } from './en';
 
 export const zhCN: Messages = {
@@ -10,7 +11,6 @@ export const zhCN: Messages = {
     loading: '加载中…',
     retry: '重试',
     errorTitle: '出错了',
-    errorHint: '请确认核心服务正在运行且您已登录，然后重试。',
     cancel: '取消',
     copy: '复制',
     copied: '已复制',
@@ -103,4 +103,5 @@ export const zhCN: Messages = {
   ...administrationZhCN,
   ...navigationZhCN,
   ...repositoryActionsZhCN,
+  ...sharedZhCN,
 };

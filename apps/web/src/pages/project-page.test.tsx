@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Navigate, Route, Routes } from 'react-router';
 import { describe, expect, it, vi } from 'vitest';
@@ -78,7 +78,12 @@ function api(permissions: string[], calls: Call[] = []) {
   };
 }
 
-function renderProject(permissions: string[], path = '/projects/7', calls: Call[] = []) {
+function renderProject(
+  permissions: string[],
+  path = '/projects/7',
+  calls: Call[] = [],
+  handler = api(permissions, calls),
+) {
   return renderWithProviders(
     <Routes>
       <Route path="/" element={<Navigate to={path} replace />} />
@@ -95,7 +100,7 @@ function renderProject(permissions: string[], path = '/projects/7', calls: Call[
         </Route>
       ))}
     </Routes>,
-    api(permissions, calls),
+    handler,
   );
 }
 
@@ -171,5 +176,30 @@ describe(ProjectPage.name, () => {
         ),
       ).toBe(true),
     );
+  });
+
+  it('says a missing project is not found, without blaming the core', async () => {
+    renderProject(ADMIN_PERMISSIONS, '/projects/999', [], (request) =>
+      new URL(request.url).pathname === '/api/v2.0/projects/999'
+        ? json({ errors: [{ code: 'NOT_FOUND', message: 'project 999 not found' }] }, { status: 404 })
+        : api(ADMIN_PERMISSIONS)(request),
+    );
+    expect(await screen.findByRole('heading', { name: 'Project not found' })).toBeInTheDocument();
+    expect(screen.getByTestId('not-found')).toHaveTextContent('There is no project “999”.');
+    expect(screen.getByRole('link', { name: 'Back to projects' })).toHaveAttribute('href', '/projects');
+    expect(screen.queryByText(/core/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('tab')).not.toBeInTheDocument();
+    await waitFor(() => expect(document.title).toBe('Project not found · Berth'));
+  });
+
+  it('names the document after the project and its tab, in both languages', async () => {
+    const user = userEvent.setup();
+    const { i18n } = renderProject(ADMIN_PERMISSIONS);
+    await screen.findByTestId('summary-repositories');
+    await waitFor(() => expect(document.title).toBe('demo · Berth'));
+    await user.click(screen.getByRole('tab', { name: 'Members' }));
+    await waitFor(() => expect(document.title).toBe('Members · demo · Berth'));
+    await act(() => i18n.changeLanguage('zh-CN'));
+    await waitFor(() => expect(document.title).toBe('成员 · demo · Berth'));
   });
 });

@@ -6,6 +6,7 @@ import { Link, Outlet, useLocation, useNavigate, useParams } from 'react-router'
 import { useClient } from '../api/client';
 import { projectQuery } from '../api/projects';
 import { permissionsQuery } from '../api/session';
+import { usePageTitle } from '../components/page-title';
 import { ErrorState, LoadingState } from '../components/states';
 import { DeleteProjectDialog } from './delete-project-dialog';
 import type { ProjectContext } from './project/project-context';
@@ -34,16 +35,34 @@ export function ProjectPage() {
   const project = useQuery(projectQuery(client, projectId));
   const permissions = useQuery(permissionsQuery(client, `/project/${projectId}`));
   const [deleting, { open: openDelete, close: closeDelete }] = useDisclosure(false);
-
-  if (project.isPending || permissions.isPending) return <LoadingState />;
-  if (project.isError) return <ErrorState error={project.error} onRetry={() => void project.refetch()} />;
-  if (permissions.isError)
-    return <ErrorState error={permissions.error} onRetry={() => void permissions.refetch()} />;
-
   const base = `/projects/${projectId}`;
   const section = location.pathname.slice(base.length).split('/').filter(Boolean)[0] ?? '';
   // Mantine tabs need a non-empty value, so tabs are told apart by key, not by path.
   const current = PROJECT_TABS.find((tab) => tab.path === section)?.key ?? null;
+  // The summary is the project itself; another tab is named before the project.
+  usePageTitle(
+    project.data
+      ? [current && current !== 'summary' ? t(`projectTabs.${current}`) : null, project.data.name]
+      : null,
+  );
+
+  if (project.isPending || permissions.isPending) return <LoadingState />;
+  if (project.isError)
+    return (
+      <ErrorState
+        error={project.error}
+        onRetry={() => void project.refetch()}
+        notFound={{
+          title: t('missing.projectTitle'),
+          message: t('missing.project', { project: projectId }),
+          backTo: '/projects',
+          backLabel: t('missing.back'),
+        }}
+      />
+    );
+  if (permissions.isError)
+    return <ErrorState error={permissions.error} onRetry={() => void permissions.refetch()} />;
+
   const tabs = PROJECT_TABS.filter((tab) => tab.need === null || permissions.data.has(tab.need));
   const projectName = project.data.name ?? '';
   const isPublic = project.data.metadata?.public === 'true';

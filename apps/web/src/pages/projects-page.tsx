@@ -9,6 +9,7 @@ import { useClient } from '../api/client';
 import { projectListQuery, projectSummaryQuery } from '../api/projects';
 import { permissionsQuery } from '../api/session';
 import { formatDate } from '../components/format';
+import { usePageTitle } from '../components/page-title';
 import { Pager } from '../components/pager';
 import { EmptyState, ErrorState, LoadingState } from '../components/states';
 import { UsageBar } from '../components/usage-bar';
@@ -29,6 +30,7 @@ export function ProjectsPage({ canCreate }: { canCreate: boolean }) {
   const [deleteTarget, setDeleteTarget] = useState({ id: '', name: '' });
   const [deleting, deletion] = useDisclosure(false);
   const projects = useQuery(projectListQuery(client, { page, pageSize: PAGE_SIZE, name, sort }));
+  usePageTitle([t('projects.title')]);
 
   return (
     <>

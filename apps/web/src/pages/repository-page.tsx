@@ -7,10 +7,12 @@ import { Link, useNavigate } from 'react-router';
 import { useClient } from '../api/client';
 import { projectQuery } from '../api/projects';
 import { artifactListQuery } from '../api/repositories';
+import { repositoryQuery } from '../api/repository-actions';
 import { CopyButton } from '../components/copy-button';
 import { formatBytes, formatDate, shortDigest } from '../components/format';
 import { Pager } from '../components/pager';
-import { EmptyState, ErrorState, LoadingState } from '../components/states';
+import { usePageTitle } from '../components/page-title';
+import { EmptyState, ErrorState, LoadingState, NotFoundState, isNotFound } from '../components/states';
 import { artifactPath, isIndex } from './artifact/artifact-paths';
 import { ArtifactTypeIcon } from './artifact/artifact-type-icon';
 import { LabelBadge } from './artifact/label-badge';
@@ -40,25 +42,61 @@ export function RepositoryPage({ projectId, repository }: { projectId: string; r
   const client = useClient();
   const project = useQuery(projectQuery(client, projectId));
   const projectName = project.data?.name ?? '';
+  // The header's details too (one request): a repository that does not exist answers 404 here.
+  const details = useQuery({
+    ...repositoryQuery(client, projectName, repository),
+    enabled: projectName !== '',
+  });
   const [page, setPage] = useState(1);
   const artifacts = useQuery({
     ...artifactListQuery(client, projectName, repository, { page, pageSize: PAGE_SIZE }),
     enabled: projectName !== '',
   });
+  const missing = isNotFound(project.error) || isNotFound(details.error);
+  usePageTitle(missing ? null : [projectName ? `${projectName}/${repository}` : repository]);
 
-  if (project.isError) return <ErrorState error={project.error} onRetry={() => void project.refetch()} />;
+  if (project.isError)
+    return (
+      <ErrorState
+        error={project.error}
+        onRetry={() => void project.refetch()}
+        notFound={{
+          title: t('missing.projectTitle'),
+          message: t('missing.project', { project: projectId }),
+          backTo: '/projects',
+          backLabel: t('missing.back'),
+        }}
+      />
+    );
+
+  const breadcrumbs = (
+    <Breadcrumbs>
+      <Anchor component={Link} to="/projects">
+        {t('project.back')}
+      </Anchor>
+      <Anchor component={Link} to={`/projects/${projectId}`}>
+        {projectName || t('common.loading')}
+      </Anchor>
+      <Text>{repository}</Text>
+    </Breadcrumbs>
+  );
+
+  if (isNotFound(details.error))
+    return (
+      <Stack>
+        {breadcrumbs}
+        <NotFoundState
+          title={t('missing.repositoryTitle')}
+          message={t('missing.repository', { repository: `${projectName}/${repository}` })}
+          backTo={`/projects/${projectId}/repositories`}
+          backLabel={t('missing.backToProject', { project: projectName })}
+        />
+      </Stack>
+    );
 
   return (
     <Stack>
-      <Breadcrumbs>
-        <Anchor component={Link} to="/projects">
-          {t('project.back')}
-        </Anchor>
-        <Anchor component={Link} to={`/projects/${projectId}`}>
-          {projectName || '…'}
-        </Anchor>
-        <Text>{repository}</Text>
-      </Breadcrumbs>
+      {breadcrumbs}
       <Title order={1} size="h2">
         {projectName ? `${projectName}/${repository}` : repository}
       </Title>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useSignIn } from '../api/session';
+import { usePageTitle } from '../components/page-title';
 
 export function SignInPage() {
   const { t } = useTranslation();
@@ -10,6 +11,7 @@ export function SignInPage() {
   const signIn = useSignIn();
   const [principal, setPrincipal] = useState('');
   const [password, setPassword] = useState('');
+  usePageTitle([t('pageTitle.signIn')]);
   return (
     <Center mih="100vh" p="md">
       <Paper withBorder shadow="sm" p="xl" w={380} component="main">

@@ -1,5 +1,41 @@
 import type { Database } from '../database.js';
 import { mapDatabaseErrors } from '../errors.js';
+import type { Prisma } from '../prisma-client.js';
+import { orderOf, type Listing, type Slice, type SortKey } from './shared.js';
+
+/** An audit log entry as stored. */
+export interface AuditLogEntry {
+  id: bigint;
+  projectId: bigint | null;
+  operation: string;
+  resourceType: string;
+  resource: string;
+  username: string;
+  clientIp: string;
+  success: boolean;
+  opTime: Date;
+}
+
+export type AuditLogTextField = 'operation' | 'resourceType' | 'resource' | 'username';
+export type AuditLogSortField = AuditLogTextField | 'opTime' | 'id';
+
+/** A condition on a text column: equal, containing (case-insensitive), or one of. */
+export type AuditLogCondition =
+  | { field: AuditLogTextField; equals: string }
+  | { field: AuditLogTextField; contains: string }
+  | { field: AuditLogTextField; in: string[] };
+
+export interface AuditLogListQuery {
+  /** Only entries of these projects (entries of no project, such as logins, left out); null: all. */
+  projectIds: bigint[] | null;
+  conditions: AuditLogCondition[];
+  from?: Date;
+  to?: Date;
+  success?: boolean;
+  /** Newest first when empty; the id breaks ties so pages are stable. */
+  sort: SortKey<AuditLogSortField>[];
+  slice: Slice;
+}
 
 /** One audit log row to write, from an outbox event. */
 export interface AuditLogInsert {
@@ -83,4 +119,50 @@ export class AuditLogRepository {
     );
     return result.rowCount ?? 0;
   }
+
+  /** One page of entries matching the query, and how many match in all. */
+  async list(query: AuditLogListQuery): Promise<Listing<AuditLogEntry>> {
+    const where: Prisma.AuditLogWhereInput = { AND: query.conditions.map(conditionOf) };
+    if (query.projectIds !== null) {
+      where.projectId = query.projectIds.length === 1 ? query.projectIds[0]! : { in: query.projectIds };
+    }
+    if (query.from || query.to) {
+      where.opTime = { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) };
+    }
+    if (query.success !== undefined) where.success = query.success;
+    const orderBy = query.sort.length ? orderOf(query.sort) : [{ opTime: 'desc' as const }];
+    if (!query.sort.some((key) => key.field === 'id')) orderBy.push({ id: 'desc' });
+    return mapDatabaseErrors(async () => {
+      const [total, rows] = await Promise.all([
+        this.database.prisma.auditLog.count({ where }),
+        this.database.prisma.auditLog.findMany({
+          where,
+          orderBy,
+          skip: query.slice.offset,
+          take: query.slice.limit,
+        }),
+      ]);
+      return {
+        total,
+        items: rows.map((row) => ({
+          id: row.id,
+          projectId: row.projectId,
+          operation: row.operation,
+          resourceType: row.resourceType,
+          resource: row.resource,
+          username: row.username,
+          clientIp: row.clientIp,
+          success: row.success,
+          opTime: row.opTime,
+        })),
+      };
+    });
+  }
+}
+
+function conditionOf(condition: AuditLogCondition): Prisma.AuditLogWhereInput {
+  if ('equals' in condition) return { [condition.field]: condition.equals };
+  if ('contains' in condition)
+    return { [condition.field]: { contains: condition.contains, mode: 'insensitive' } };
+  return { [condition.field]: { in: condition.in } };
 }

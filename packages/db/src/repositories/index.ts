@@ -9,8 +9,13 @@ import { ProjectRepository } from './project.repository.js';
 import { PullStatisticsRepository } from './pull-statistics.repository.js';
 import { QuotaRepository } from './quota.repository.js';
 import { RobotRepository } from './robot.repository.js';
+import { SigningKeyRepository } from './signing-key.repository.js';
 import { StatisticsRepository } from './statistics.repository.js';
 import { SystemSettingRepository } from './system-setting.repository.js';
+import { TokenRevocationRepository } from './token-revocation.repository.js';
+import { UserGroupRepository } from './user-group.repository.js';
+import { UserSessionRepository } from './user-session.repository.js';
+import { UserRepository } from './user.repository.js';
 import { VisibilityRepository } from './visibility.repository.js';
 import { AdvisoryLocks } from './advisory-locks.js';
 import { ExecutionRepository } from './execution.repository.js';
@@ -20,7 +25,13 @@ import { TaskLogRepository } from './task-log.repository.js';
 import { TaskRepository } from './task.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
-export type { AuditLogInsert } from './audit-log.repository.js';
+export type {
+  AuditLogCondition,
+  AuditLogEntry,
+  AuditLogInsert,
+  AuditLogListQuery,
+  AuditLogSortField,
+} from './audit-log.repository.js';
 export {
   ARTIFACT_SORT_FIELDS,
   ArtifactRepository,
@@ -65,6 +76,7 @@ export {
   type RobotListQuery,
   type RobotPermissionEntry,
   type RobotSortField,
+  type RobotWithSecret,
 } from './robot.repository.js';
 export {
   LabelRepository,
@@ -88,6 +100,38 @@ export {
 } from './quota.repository.js';
 export { SystemSettingRepository } from './system-setting.repository.js';
 export { StatisticsRepository, type ProjectCounts } from './statistics.repository.js';
+export {
+  UserRepository,
+  type NewUser,
+  type User,
+  type UserChanges,
+  type UserCondition,
+  type UserListQuery,
+  type UserSortField,
+  type UserTextField,
+} from './user.repository.js';
+export {
+  UserSessionRepository,
+  type SessionRenewal,
+  type UserSession,
+  type UserSessionWithUser,
+} from './user-session.repository.js';
+export {
+  UserGroupRepository,
+  type NewUserGroup,
+  type UserGroup,
+  type UserGroupListQuery,
+  type UserGroupMember,
+} from './user-group.repository.js';
+export { SigningKeyRepository, type NewSigningKey, type StoredSigningKey } from './signing-key.repository.js';
+export {
+  REVOCATION_CHANNEL,
+  TokenRevocationRepository,
+  notificationPayloads,
+  parseNotification,
+  type RevocationHandlers,
+  type TokenRevocation,
+} from './token-revocation.repository.js';
 export type { Listing, Slice, SortKey } from './shared.js';
 export { AdvisoryLocks, type AdvisoryLease } from './advisory-locks.js';
 export {
@@ -124,6 +168,11 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   QuotaRepository,
   SystemSettingRepository,
   StatisticsRepository,
+  UserRepository,
+  UserSessionRepository,
+  UserGroupRepository,
+  SigningKeyRepository,
+  TokenRevocationRepository,
   ExecutionRepository,
   TaskRepository,
   TaskLogRepository,

@@ -162,6 +162,30 @@ export class RobotRepository {
     const { count } = await mapDatabaseErrors(() => prismaOf(tx).robot.deleteMany({ where: { id } }));
     return count > 0;
   }
+
+  /**
+   * The robot a login names, with its secret's hash to check the login against: the system robot
+   * `name` when `projectName` is null, else the robot `name` of that project. Disabled and expired
+   * robots are returned too: whether they may log in is the caller's decision.
+   */
+  async findForLogin(name: string, projectName: string | null): Promise<RobotWithSecret | null> {
+    const row = await mapDatabaseErrors(() =>
+      this.database.prisma.robot.findFirst({
+        where:
+          projectName === null
+            ? { name, level: 'system' }
+            : { name, level: 'project', project: { name: projectName } },
+        include: robotInclude,
+      }),
+    );
+    return row ? { robot: toRobot(row), secretHash: row.secretHash } : null;
+  }
+}
+
+/** A robot with the hash of its secret, for checking a login. */
+export interface RobotWithSecret {
+  robot: Robot;
+  secretHash: string;
 }
 
 function toRobot(row: RobotRow): Robot {

@@ -39,4 +39,19 @@ export class SystemSettingRepository {
       }
     });
   }
+
+  /**
+   * Sets `key` in `tx` unless it is set; false when it was. Of several transactions setting the
+   * same key at once, the first to commit sets it and the others wait for it, then get false.
+   */
+  async putIfAbsent(tx: Tx, key: string, value: unknown): Promise<boolean> {
+    const rows = await mapDatabaseErrors(() =>
+      prismaOf(tx).systemSetting.createManyAndReturn({
+        data: [{ key, value: value as Prisma.InputJsonValue }],
+        skipDuplicates: true,
+        select: { key: true },
+      }),
+    );
+    return rows.length > 0;
+  }
 }

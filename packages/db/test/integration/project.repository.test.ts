@@ -196,6 +196,21 @@ describe(ProjectRepository.name, () => {
     );
   });
 
+  it('does not count, and deletes with the project, repositories that never held an artifact', async () => {
+    const project = await fixture.newProject();
+    // A push the quota refused leaves a repository row with blob links and no artifact.
+    await fixture.query('INSERT INTO repository (name, project_id) VALUES ($1, $2)', [
+      `${project.name}/refused`,
+      project.id,
+    ]);
+    expect(await sut.repositoryCount(project.id)).toBe(0);
+    await fixture.database.transaction((tx) => sut.delete(tx, project.id));
+    expect(await sut.findById(project.id)).toBeNull();
+    expect(await fixture.query('SELECT 1 FROM repository WHERE project_id = $1', [project.id])).toHaveLength(
+      0,
+    );
+  });
+
   it('finds project ids by name, or every id, and the first system administrator', async () => {
     const a = await fixture.newProject();
     const b = await fixture.newProject();

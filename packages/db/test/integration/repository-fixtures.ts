@@ -73,9 +73,10 @@ export class RepositoryFixture {
     );
   }
 
+  /** A repository an artifact was pushed to (`firstPushAt` set), as listings count them. */
   async newRepository(project: { id: bigint; name: string }, path = 'app'): Promise<bigint> {
     const [row] = await this.query<{ id: string }>(
-      'INSERT INTO repository (name, project_id) VALUES ($1, $2) RETURNING id',
+      'INSERT INTO repository (name, project_id, first_push_at) VALUES ($1, $2, now()) RETURNING id',
       [`${project.name}/${path}`, project.id],
     );
     return BigInt(row!.id);

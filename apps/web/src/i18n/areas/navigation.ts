@@ -28,7 +28,6 @@ export const navigationEn = {
     warning:
       'This deletes the project {{name}} with its members, robot accounts, labels and settings. It cannot be undone.',
     typeName: 'Type the project name to confirm',
-    typeNameHint: 'Enter {{name}} exactly as shown.',
     notDeletable: 'This project cannot be deleted yet',
     notDeletableHelp: 'Only an empty project can be deleted. Delete its repositories first, then try again.',
     openRepositories: 'Open its repositories',
@@ -83,7 +82,6 @@ export const navigationZhCN: typeof navigationEn = {
     checking: '正在检查项目能否删除…',
     warning: '此操作将删除项目 {{name}} 及其成员、机器人账户、标签和配置，且无法撤销。',
     typeName: '输入项目名称以确认',
-    typeNameHint: '请准确输入 {{name}}。',
     notDeletable: '该项目暂时无法删除',
     notDeletableHelp: '只能删除空项目。请先删除其中的仓库，然后重试。',
     openRepositories: '查看其仓库',

@@ -20,7 +20,6 @@ export const repositoryActionsEn = {
     deleteWarningUnknown:
       'This deletes the repository {{name}} with all of its artifacts and their tags. Anyone pulling them will fail. It cannot be undone.',
     typeName: 'Type the repository name to confirm',
-    typeNameHint: 'Enter {{name}} exactly as shown.',
     confirmDelete: 'Delete repository',
     deleteFailed: 'The repository could not be deleted: {{message}}',
   },
@@ -66,7 +65,6 @@ export const repositoryActionsZhCN: typeof repositoryActionsEn = {
     deleteWarningUnknown:
       '将删除仓库 {{name}} 及其全部制品和标签，之后拉取这些制品都会失败。此操作无法撤销。',
     typeName: '输入仓库名称以确认',
-    typeNameHint: '请准确输入 {{name}}。',
     confirmDelete: '删除仓库',
     deleteFailed: '无法删除仓库：{{message}}',
   },

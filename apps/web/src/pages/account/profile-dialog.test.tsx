@@ -1,3 +1,4 @@
+import type { Schema } from '@berth/api-client';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
@@ -8,9 +9,19 @@ import { ProfileDialog } from './profile-dialog';
 
 vi.setConfig({ testTimeout: 15_000 });
 
-const DANA = { user_id: 5, username: 'dana', email: 'dana@example.com', realname: 'Dana Li', comment: '' };
+const DANA: Schema<'UserResp'> = {
+  user_id: 5,
+  username: 'dana',
+  email: 'dana@example.com',
+  realname: 'Dana Li',
+  comment: '',
+  sysadmin_flag: false,
+  admin_role_in_auth: false,
+  creation_time: '2026-01-01T00:00:00Z',
+  update_time: '2026-01-01T00:00:00Z',
+};
 
-function render(handler: Handler, user: Record<string, unknown> = DANA) {
+function render(handler: Handler, user: Schema<'UserResp'> = DANA) {
   return renderWithProviders(<ProfileDialog opened user={user} onClose={() => undefined} />, handler);
 }
 
@@ -86,7 +97,7 @@ describe(ProfileDialog.name, () => {
         bodies.push(await request.json());
         return new Response(null, { status: 200 });
       },
-      { user_id: 1, username: 'admin', email: '', realname: '', comment: '' },
+      { ...DANA, user_id: 1, username: 'admin', email: '', realname: '' },
     );
     const form = await dialog();
     await user.type(within(form).getByLabelText('Full name'), 'System Admin');

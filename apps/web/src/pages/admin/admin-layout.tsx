@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { useClient } from '../../api/client';
 import { currentUserQuery } from '../../api/session';
+import { usePageTitle } from '../../components/page-title';
 import { LoadingState } from '../../components/states';
 
 export const ADMIN_SECTIONS = [
@@ -39,15 +40,17 @@ export function AdminLayout() {
   const user = useQuery(currentUserQuery(client));
   const location = useLocation();
   const navigate = useNavigate();
+  const section = ADMIN_SECTIONS.find((name) => location.pathname.startsWith(`/admin/${name}`)) ?? 'users';
+  const allowed = user.data?.sysadmin_flag ?? false;
+  usePageTitle(user.isPending ? null : [allowed ? t(LABELS[section]) : null, t('admin.title')]);
   if (user.isPending) return <LoadingState />;
-  if (!user.data?.sysadmin_flag) {
+  if (!allowed) {
     return (
       <Alert color="yellow" role="alert" title={t('admin.title')}>
         {t('admin.forbidden')}
       </Alert>
     );
   }
-  const section = ADMIN_SECTIONS.find((name) => location.pathname.startsWith(`/admin/${name}`)) ?? 'users';
   return (
     <Stack>
       <Title order={1} size="h2">

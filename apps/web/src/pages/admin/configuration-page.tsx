@@ -19,14 +19,14 @@ import { useTranslation } from 'react-i18next';
 import { useClient } from '../../api/client';
 import { configurationsQuery, useUpdateConfigurations } from '../../api/configurations';
 import { ErrorState, LoadingState } from '../../components/states';
-import { CveAllowlistEditor } from './cve-allowlist-editor';
+import { SystemCveAllowlist } from './system-cve-allowlist';
 
 const ROBOT_PREFIX = /^[^\s:/,+]{1,30}$/;
 const UNITS = { MiB: 1024 ** 2, GiB: 1024 ** 3, TiB: 1024 ** 4 } as const;
 type Unit = keyof typeof UNITS;
 
 interface Form {
-  projectCreation: string;
+  projectCreation: NonNullable<Schema<'Configurations'>['project_creation_restriction']>;
   robotPrefix: string;
   robotDuration: number | string;
   storage: number | string;
@@ -38,7 +38,7 @@ function toForm(config: Schema<'ConfigurationsResponse'>): Form {
   const bytes = Number(config.storage_per_project?.value ?? -1);
   const unit = (['TiB', 'GiB', 'MiB'] as Unit[]).find((u) => bytes > 0 && bytes % UNITS[u] === 0) ?? 'GiB';
   return {
-    projectCreation: String(config.project_creation_restriction?.value ?? 'everyone'),
+    projectCreation: config.project_creation_restriction?.value === 'adminonly' ? 'adminonly' : 'everyone',
     robotPrefix: String(config.robot_name_prefix?.value ?? ''),
     robotDuration: Number(config.robot_token_duration?.value ?? 30),
     storage: bytes > 0 ? bytes / UNITS[unit] : '',
@@ -72,7 +72,7 @@ export function ConfigurationPage() {
         />
       )}
       <Divider />
-      <CveAllowlistEditor />
+      <SystemCveAllowlist />
     </Stack>
   );
 }

@@ -45,7 +45,7 @@ export function GroupsPage() {
   const { page, setPage, search, setSearch, term: name } = useListSearch();
   const groups = useQuery(userGroupListQuery(client, { page, pageSize: PAGE_SIZE, name }));
   // null: closed; a group without id: creating; with id: renaming it.
-  const [editing, setEditing] = useState<UserGroup | null>(null);
+  const [editing, setEditing] = useState<Partial<UserGroup> | null>(null);
   const [showing, setShowing] = useState<UserGroup | null>(null);
   const deletion = useConfirm(useDeleteUserGroup(), (group: UserGroup) => group.id);
 
@@ -141,7 +141,7 @@ export function GroupsPage() {
 }
 
 /** Creates a group, or renames `group` when it has an id. Mounted only while open. */
-function GroupNameDialog({ group, onClose }: { group: UserGroup; onClose: () => void }) {
+function GroupNameDialog({ group, onClose }: { group: Partial<UserGroup>; onClose: () => void }) {
   const { t } = useTranslation();
   const create = useCreateUserGroup();
   const rename = useRenameUserGroup();

@@ -108,7 +108,6 @@ export function SystemPage() {
                     t('admin.systemInfo.readOnly'),
                     info.data.read_only ? t('admin.config.on') : t('admin.config.off'),
                   ],
-                  [t('admin.systemInfo.currentTime'), formatDate(info.data.current_time, i18n.language)],
                 ] as [string, string | null | undefined][]
               ).map(([label, value]) => (
                 <Table.Tr key={label}>
@@ -116,6 +115,11 @@ export function SystemPage() {
                   <Table.Td>{value ? <Code>{value}</Code> : '—'}</Table.Td>
                 </Table.Tr>
               ))}
+              {/* A time reads as a time in the user's zone, not as a code value. */}
+              <Table.Tr>
+                <Table.Th w={200}>{t('admin.systemInfo.currentTime')}</Table.Th>
+                <Table.Td>{formatDate(info.data.current_time, i18n.language)}</Table.Td>
+              </Table.Tr>
             </Table.Tbody>
           </Table>
         </Card>

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { json, renderWithProviders } from '../../test/render';
-import { ArtifactDetails } from './artifact-page';
+import { ArtifactDetails, ArtifactPage } from './artifact-page';
 
 const DIGEST = 'sha256:0ce444f6c346aaaabbbbccccddddeeeeffff0000111122223333444455556666';
 // As the core sees it after one decoding: the repository's slash is still encoded once.
@@ -128,11 +128,121 @@ describe(ArtifactDetails.name, () => {
       <ArtifactDetails projectId={7} artifactRef={{ ...ref, reference: 'sha256:gone' }} />,
       fakeCore([]).handler,
     );
-    expect(await screen.findByRole('alert')).toHaveTextContent('This artifact no longer exists');
+    // The core's 404 in Harbor's shape becomes a not-found page, not a hint that the core is down.
+    expect(await screen.findByRole('heading', { name: 'Artifact not found' })).toBeInTheDocument();
+    expect(screen.getByTestId('not-found')).toHaveTextContent(
+      'There is no artifact “sha256:gone” in demo/tools/hello.',
+    );
+    expect(screen.queryByText(/core/)).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Try again' })).not.toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Back to demo/tools/hello' })).toHaveAttribute(
       'href',
       '/projects/7/repositories/tools/hello',
     );
+    await waitFor(() => expect(document.title).toBe('Artifact not found · Berth'));
+  });
+
+  it('says the project does not exist when the route names a missing one', async () => {
+    renderWithProviders(<ArtifactPage projectId="404" repository="tools/hello" reference="v1" />, (request) =>
+      json(
+        { errors: [{ code: 'NOT_FOUND', message: `project 404 not found` }] },
+        { status: new URL(request.url).pathname === '/api/v2.0/projects/404' ? 404 : 500 },
+      ),
+    );
+    expect(await screen.findByRole('heading', { name: 'Project not found' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Back to projects' })).toHaveAttribute('href', '/projects');
+    expect(screen.queryByText(/core/)).not.toBeInTheDocument();
+  });
+
+  it('names the page after the artifact: repository and short digest', async () => {
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, fakeCore([]).handler, 'zh-CN');
+    await screen.findByTestId('artifact-digest');
+    await waitFor(() => expect(document.title).toBe('tools/hello@sha256:0ce444f6c346 · Berth'));
+  });
+
+  it('formats the config and annotations: lists, nested keys, local times, no raw JSON', async () => {
+    const core = fakeCore([]);
+    const created = '2026-11-01T08:30:00Z';
+    const detailed = (request: Request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      if (path !== `${BASE}/${DIGEST}` || request.method !== 'GET') return core.handler(request);
+      return json({
+        ...artifactWith([]),
+        extra_attrs: {
+          architecture: 'amd64',
+          created,
+          config: {
+            Env: ['PATH=/usr/local/bin:/usr/bin', 'LANG=C.UTF-8'],
+            Cmd: ['nginx', '-g', 'daemon off;'],
+            Labels: { maintainer: 'ops@example.com' },
+            ExposedPorts: { '80/tcp': {} },
+          },
+        },
+        annotations: {
+          'dev.sigstore.cosign/bundle': '{"SignedEntryTimestamp":"abc","Payload":{"logIndex":7}}',
+        },
+      });
+    };
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, detailed);
+    const attributes = await screen.findByRole('table', { name: 'Attributes' });
+    // Nothing shown as the JSON text it came as.
+    expect(attributes.textContent).not.toMatch(/[{}[\]"]/);
+    const env = within(attributes).getByText('Env').nextElementSibling as HTMLElement;
+    expect(
+      within(env)
+        .getAllByRole('listitem')
+        .map((item) => item.textContent),
+    ).toEqual(['PATH=/usr/local/bin:/usr/bin', 'LANG=C.UTF-8']);
+    expect(within(attributes).getByText('maintainer').nextElementSibling).toHaveTextContent(
+      'ops@example.com',
+    );
+    const time = within(attributes).getByText(
+      new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(created)),
+    );
+    expect(time.closest('time')).toHaveAttribute('dateTime', created);
+    const annotations = screen.getByRole('table', { name: 'Annotations' });
+    expect(annotations.textContent).not.toContain('{"');
+    expect(within(annotations).getByText('logIndex').nextElementSibling).toHaveTextContent('7');
+  });
+
+  it('shows what each accessory really is: its kind and its artifact type', async () => {
+    const user = userEvent.setup();
+    const core = fakeCore([]);
+    const accessories = [
+      { digest: 'sha256:5160', type: 'signature.cosign', size: 700, creation_time: '2026-11-22T08:00:00Z' },
+      { digest: 'sha256:5b0b', type: 'subject.accessory', size: 900, creation_time: '2026-11-22T08:01:00Z' },
+      { digest: 'sha256:0747', type: 'subject.accessory', size: 300, creation_time: '2026-11-22T08:02:00Z' },
+    ];
+    const accessoryArtifacts: Record<string, object> = {
+      'sha256:5160': { type: 'SIGNATURE', artifact_type: 'application/vnd.dev.cosign.artifact.sig.v1+json' },
+      'sha256:5b0b': { type: 'SBOM', artifact_type: 'application/spdx+json' },
+      'sha256:0747': { type: 'UNKNOWN', artifact_type: 'application/vnd.example.notes.v1' },
+    };
+    const withAccessories = (request: Request) => {
+      const path = decodeURIComponent(new URL(request.url).pathname);
+      if (path === `${BASE}/${DIGEST}/accessories`)
+        return json(accessories, { headers: { 'X-Total-Count': '3' } });
+      const accessory = accessoryArtifacts[path.slice(BASE.length + 1)];
+      if (accessory) return json({ digest: path.slice(BASE.length + 1), ...accessory });
+      return core.handler(request);
+    };
+    renderWithProviders(<ArtifactDetails projectId={7} artifactRef={ref} />, withAccessories);
+    await user.click(await screen.findByRole('tab', { name: /^Accessories/ }));
+    const table = await screen.findByRole('table', { name: 'Accessories' });
+    await waitFor(() => expect(within(table).getAllByTestId('accessory-artifact-type')).toHaveLength(3));
+    const rows = within(table)
+      .getAllByTestId('accessory-row')
+      .map((row) =>
+        within(row)
+          .getAllByRole('cell')
+          .slice(0, 2)
+          .map((cell) => cell.textContent),
+      );
+    expect(rows).toEqual([
+      ['Cosign signature', 'application/vnd.dev.cosign.artifact.sig.v1+json'],
+      ['SBOM', 'application/spdx+json'],
+      ['Other', 'application/vnd.example.notes.v1'],
+    ]);
   });
 });
 

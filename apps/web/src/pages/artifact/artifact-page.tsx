@@ -1,5 +1,4 @@
 import {
-  Alert,
   Anchor,
   Breadcrumbs,
   Button,
@@ -25,7 +24,9 @@ import { permissionsQuery } from '../../api/session';
 import { ConfirmDialog } from '../../components/confirm-dialog';
 import { CopyButton } from '../../components/copy-button';
 import { formatBytes, formatDate, shortDigest } from '../../components/format';
+import { usePageTitle } from '../../components/page-title';
 import { ErrorState, LoadingState } from '../../components/states';
+import { StructuredValue } from '../../components/structured-value';
 import { isSet, pullCommand } from '../repository-page';
 import { ArtifactAccessories } from './artifact-accessories';
 import { ArtifactBuildHistory } from './artifact-build-history';
@@ -47,10 +48,23 @@ export function ArtifactPage({
   repository: string;
   reference: string;
 }) {
+  const { t } = useTranslation();
   const client = useClient();
   const project = useQuery(projectQuery(client, projectId));
   if (project.isPending) return <LoadingState />;
-  if (project.isError) return <ErrorState error={project.error} onRetry={() => void project.refetch()} />;
+  if (project.isError)
+    return (
+      <ErrorState
+        error={project.error}
+        onRetry={() => void project.refetch()}
+        notFound={{
+          title: t('missing.projectTitle'),
+          message: t('missing.project', { project: projectId }),
+          backTo: '/projects',
+          backLabel: t('missing.back'),
+        }}
+      />
+    );
   return (
     <ArtifactDetails
       projectId={project.data.project_id ?? Number(projectId)}
@@ -76,6 +90,7 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [copying, setCopying] = useState(false);
   const { project, repository } = artifactRef;
+  usePageTitle(artifact.data ? [`${repository}@${shortDigest(artifact.data.digest)}`] : null);
 
   const breadcrumbs = (
     <Breadcrumbs>
@@ -94,22 +109,22 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
 
   if (artifact.isPending) return <LoadingState />;
   if (artifact.isError) {
-    const status = (artifact.error as { status?: number }).status;
     return (
       <Stack>
         {breadcrumbs}
-        {status === 404 ? (
-          <Alert color="yellow" role="alert">
-            <Stack gap="xs">
-              <Text size="sm">{t('artifact.notFound')}</Text>
-              <Anchor component={Link} to={repositoryPath(projectId, repository)} size="sm">
-                {t('artifact.backToRepository', { repository: `${project}/${repository}` })}
-              </Anchor>
-            </Stack>
-          </Alert>
-        ) : (
-          <ErrorState error={artifact.error} onRetry={() => void artifact.refetch()} />
-        )}
+        <ErrorState
+          error={artifact.error}
+          onRetry={() => void artifact.refetch()}
+          notFound={{
+            title: t('missing.artifactTitle'),
+            message: t('missing.artifact', {
+              reference: artifactRef.reference,
+              repository: `${project}/${repository}`,
+            }),
+            backTo: repositoryPath(projectId, repository),
+            backLabel: t('missing.backToRepository', { repository: `${project}/${repository}` }),
+          }}
+        />
       </Stack>
     );
   }
@@ -260,13 +275,6 @@ export function ArtifactDetails({ projectId, artifactRef }: { projectId: number;
   );
 }
 
-/** A value of `extra_attrs` or an annotation, readable: objects as compact JSON. */
-function attributeText(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
-
 function ArtifactOverview({ artifact }: { artifact: Schema<'Artifact'> }) {
   const { t, i18n } = useTranslation();
   const facts: [string, React.ReactNode][] = [
@@ -333,9 +341,7 @@ function KeyValueTable({ title, entries }: { title: string; entries: [string, un
                 <Code>{key}</Code>
               </Table.Td>
               <Table.Td style={{ overflowWrap: 'anywhere' }}>
-                <Text size="sm" ff={typeof value === 'object' ? 'monospace' : undefined}>
-                  {attributeText(value)}
-                </Text>
+                <StructuredValue value={value} />
               </Table.Td>
             </Table.Tr>
           ))}

@@ -13,6 +13,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useState } from 'react';
+import { IconTrash } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { useCreateTag, useDeleteTag, type ArtifactRef } from '../../api/artifacts';
 import { ConfirmDialog } from '../../components/confirm-dialog';
@@ -124,7 +125,7 @@ export function ArtifactTags({
                         aria-label={t('artifact.deleteTag', { name: tag.name })}
                         onClick={() => setDeleting(tag.name ?? '')}
                       >
-                        <span aria-hidden>✕</span>
+                        <IconTrash size={16} aria-hidden />
                       </ActionIcon>
                     </Tooltip>
                   </Table.Td>

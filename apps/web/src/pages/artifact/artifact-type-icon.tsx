@@ -1,5 +1,14 @@
 import type { Schema } from '@berth/api-client';
 import { ThemeIcon, Tooltip } from '@mantine/core';
+import {
+  IconBox,
+  IconFile,
+  IconListDetails,
+  IconSignature,
+  IconStack2,
+  IconSteeringWheel,
+  type Icon,
+} from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { isIndex } from './artifact-paths';
 
@@ -24,25 +33,21 @@ const COLORS: Record<Kind, string> = {
   other: 'gray',
 };
 
-// Drawn inline: the console ships no icon font, and these few shapes are all it needs.
-const PATHS: Record<Kind, string> = {
-  // A box: one image.
-  image: 'M3 7l9-4 9 4v10l-9 4-9-4z M3 7l9 4 9-4 M12 11v10',
-  // Stacked boxes: an index of several manifests.
-  index: 'M4 9l8-4 8 4-8 4z M4 13l8 4 8-4 M4 17l8 4 8-4',
-  // A helm wheel.
-  chart: 'M12 3a9 9 0 1 0 0 18a9 9 0 1 0 0-18 M12 3v18 M3 12h18 M5.6 5.6l12.8 12.8 M18.4 5.6L5.6 18.4',
-  // A seal with a tick.
-  signature: 'M12 3l7 3v6c0 4-3 7-7 9-4-2-7-5-7-9V6z M9 12l2 2 4-4',
-  // A list.
-  sbom: 'M6 3h9l4 4v14H6z M9 10h7 M9 14h7 M9 18h5',
-  other: 'M6 3h9l4 4v14H6z M15 3v4h4',
+const ICONS: Record<Kind, Icon> = {
+  image: IconBox,
+  index: IconStack2,
+  // Helm's wheel.
+  chart: IconSteeringWheel,
+  signature: IconSignature,
+  sbom: IconListDetails,
+  other: IconFile,
 };
 
 /** The artifact's type at a glance, named for screen readers. */
 export function ArtifactTypeIcon({ artifact }: { artifact: Schema<'Artifact'> }) {
   const { t } = useTranslation();
   const kind = kindOf(artifact);
+  const KindIcon = ICONS[kind];
   const label = kind === 'index' ? t('artifact.index') : (artifact.type ?? '—');
   return (
     <Tooltip label={label} withArrow>
@@ -54,19 +59,7 @@ export function ArtifactTypeIcon({ artifact }: { artifact: Schema<'Artifact'> })
         aria-label={t('artifact.typeIcon', { type: label })}
         data-kind={kind}
       >
-        <svg
-          width="16"
-          height="16"
-          viewBox="0 0 24 24"
-          fill="none"
-          stroke="currentColor"
-          strokeWidth="2"
-          strokeLinecap="round"
-          strokeLinejoin="round"
-          aria-hidden
-        >
-          <path d={PATHS[kind]} />
-        </svg>
+        <KindIcon size={16} aria-hidden />
       </ThemeIcon>
     </Tooltip>
   );

@@ -54,7 +54,7 @@ export function LabelManager({ scope, can }: { scope: LabelScope; can: LabelPerm
   const { page, setPage, search, setSearch, term: name } = useListSearch();
   const labels = useQuery(labelListQuery(client, scope, { page, pageSize: PAGE_SIZE, name }));
   // null: closed; an object without id: creating; with id: editing that label.
-  const [editing, setEditing] = useState<Label | null>(null);
+  const [editing, setEditing] = useState<Partial<Label> | null>(null);
   const deletion = useConfirm(useDeleteLabel(scope), (label: Label) => label.id);
   const hasActions = can.update || can.delete;
 
@@ -141,7 +141,15 @@ export function LabelManager({ scope, can }: { scope: LabelScope; can: LabelPerm
 const scopeText = (scope: LabelScope) => (scope.kind === 'global' ? 'globalLabels' : 'projectLabels');
 
 /** Creates a label in the scope, or edits `label` when it has an id. Mounted only while open. */
-function LabelDialog({ scope, label, onClose }: { scope: LabelScope; label: Label; onClose: () => void }) {
+function LabelDialog({
+  scope,
+  label,
+  onClose,
+}: {
+  scope: LabelScope;
+  label: Partial<Label>;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const text = scopeText(scope);
   const create = useCreateLabel(scope);

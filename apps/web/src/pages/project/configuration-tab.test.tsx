@@ -144,24 +144,29 @@ describe('project CVE allowlist', () => {
     expect(screen.getByText(/Type at least one CVE ID/)).toBeInTheDocument();
     // Several at once, a repeat of one already listed dropped.
     await user.type(
-      screen.getByRole('textbox', { name: 'Add CVE IDs' }),
-      'CVE-2024-3094, CVE-2023-44487{enter}GHSA-jfh8-c2jp-5v3q',
+      screen.getByRole('textbox', { name: 'CVE IDs to add' }),
+      'cve-2024-3094, CVE-2023-44487{Shift>}{Enter}{/Shift}GHSA-jfh8-c2jp-5v3q',
     );
     await user.click(screen.getByRole('button', { name: 'Add' }));
+    expect(screen.getByText('Already listed: CVE-2023-44487')).toBeInTheDocument();
     expect(within(list).getAllByRole('row')).toHaveLength(4);
     await user.click(screen.getByRole('button', { name: 'Remove CVE-2023-44487' }));
     expect(within(list).queryByText('CVE-2023-44487')).not.toBeInTheDocument();
 
-    await user.click(screen.getByRole('checkbox', { name: 'Never expires' }));
+    await user.click(screen.getByRole('radio', { name: 'On a date' }));
+    // No day chosen yet: nothing to save.
+    expect(screen.getByText('Choose the day the allowlist expires.')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Save' })).toBeDisabled();
     // A date input takes its value whole (a date picker), not keystroke by keystroke.
-    fireEvent.change(screen.getByLabelText('Expires on (UTC)'), { target: { value: '2027-03-01' } });
+    fireEvent.change(screen.getByLabelText(/Expiry date/), { target: { value: '2027-03-01' } });
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
     expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({
       metadata: { reuse_sys_cve_allowlist: 'false' },
       cve_allowlist: {
         items: [{ cve_id: 'CVE-2024-3094' }, { cve_id: 'GHSA-jfh8-c2jp-5v3q' }],
-        expires_at: Date.UTC(2027, 2, 1) / 1000,
+        // The end of that day in the user's time zone, as the system allowlist does it.
+        expires_at: new Date(2027, 2, 1, 23, 59, 59).getTime() / 1000,
       },
     });
   });
@@ -174,7 +179,7 @@ describe('project CVE allowlist', () => {
     const system = await screen.findByRole('table', { name: 'System CVE allowlist' });
     expect(within(system).getByText('CVE-2021-44228')).toBeInTheDocument();
     expect(within(system).queryByRole('button')).not.toBeInTheDocument();
-    expect(screen.queryByRole('textbox', { name: 'Add CVE IDs' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'CVE IDs to add' })).not.toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
     expect(calls.find((c) => c.method === 'PUT')?.body).toMatchObject({
@@ -192,7 +197,7 @@ describe('project CVE allowlist', () => {
     expect(await screen.findByText('CVE-2023-44487')).toBeInTheDocument();
     expect(screen.getByRole('radio', { name: 'Use the system allowlist' })).toBeDisabled();
     expect(screen.queryByRole('button', { name: /^Remove/ })).not.toBeInTheDocument();
-    expect(screen.queryByRole('textbox', { name: 'Add CVE IDs' })).not.toBeInTheDocument();
+    expect(screen.queryByRole('textbox', { name: 'CVE IDs to add' })).not.toBeInTheDocument();
   });
 });
 

@@ -7,9 +7,10 @@ import { useClient } from '../../api/client';
 import { useUpdateProject } from '../../api/project-config';
 import { projectSummaryQuery } from '../../api/projects';
 import { permissionsQuery } from '../../api/session';
+import { allowlistOf, draftOf } from '../../components/cve-allowlist-editor';
 import { formatBytes } from '../../components/format';
 import { ErrorState, LoadingState } from '../../components/states';
-import { CveAllowlistEditor, type AllowlistDraft } from './cve-allowlist-editor';
+import { ProjectCveAllowlist, type ProjectAllowlistDraft } from './project-cve-allowlist';
 import type { ProjectContext } from './project-context';
 
 const SEVERITIES = ['none', 'low', 'medium', 'high', 'critical'] as const;
@@ -82,18 +83,22 @@ function ConfigurationForm({
       Object.fromEntries(SWITCHES.map((key) => [key, metadata[key] === 'true'])) as Record<Switch, boolean>,
   );
   const [severity, setSeverity] = useState<string>(metadata.severity ?? 'low');
-  const [allowlist, setAllowlist] = useState<AllowlistDraft>(() => ({
+  const [allowlist, setAllowlist] = useState<ProjectAllowlistDraft>(() => ({
     reuseSystem: metadata.reuse_sys_cve_allowlist === 'true',
-    cveIds: (project.cve_allowlist?.items ?? []).map((item) => item.cve_id ?? '').filter(Boolean),
-    expiresAt: project.cve_allowlist?.expires_at ?? null,
+    own: draftOf(project.cve_allowlist),
   }));
+  // Null while the project's own list expires "on a date" with no day chosen yet; when the
+  // system's list is in use, that unfinished own list is not saved and the stored one is kept.
+  const ownAllowlist =
+    allowlistOf(allowlist.own) ??
+    (allowlist.reuseSystem ? allowlistOf(draftOf(project.cve_allowlist)) : null);
   const limit = summary.quota?.hard?.storage;
   const initialQuota = quotaToForm(limit);
   const [amount, setAmount] = useState<number | string>(initialQuota.amount);
   const [unit, setUnit] = useState<Unit>(initialQuota.unit);
 
-  const submit = () => {
-    const body: Schema<'ProjectReq'> = {
+  const submit = (ownList: NonNullable<typeof ownAllowlist>) => {
+    const body: Schema<'ProjectUpdateReq'> = {
       metadata: {
         public: String(isPublic),
         ...Object.fromEntries(SWITCHES.map((key) => [key, String(switches[key])])),
@@ -101,10 +106,7 @@ function ConfigurationForm({
         severity,
       },
       // The project's own list is kept while the system's is used, so switching back restores it.
-      cve_allowlist: {
-        items: allowlist.cveIds.map((cve_id) => ({ cve_id })),
-        expires_at: allowlist.expiresAt,
-      },
+      cve_allowlist: ownList,
     };
     const storageLimit = formToQuota(amount, unit);
     if (canChangeQuota && storageLimit !== (limit ?? -1)) body.storage_limit = storageLimit;
@@ -115,7 +117,7 @@ function ConfigurationForm({
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        if (canEdit) submit();
+        if (canEdit && ownAllowlist !== null) submit(ownAllowlist);
       }}
     >
       <Stack maw={720}>
@@ -180,7 +182,7 @@ function ConfigurationForm({
             ))}
           </Stack>
         </Card>
-        <CveAllowlistEditor value={allowlist} onChange={setAllowlist} disabled={!canEdit} />
+        <ProjectCveAllowlist value={allowlist} onChange={setAllowlist} disabled={!canEdit} />
         <Card withBorder>
           <Title order={3} size="h5" mb="xs">
             {t('projectConfig.quota')}
@@ -211,7 +213,7 @@ function ConfigurationForm({
         </Card>
         {canEdit && (
           <Group>
-            <Button type="submit" loading={save.isPending}>
+            <Button type="submit" loading={save.isPending} disabled={ownAllowlist === null}>
               {t('projectConfig.save')}
             </Button>
           </Group>

@@ -32,7 +32,7 @@ import {
   type RobotScope,
 } from '../../api/robots';
 import { ConfirmDialog, useConfirm } from '../../components/confirm-dialog';
-import { formatDate } from '../../components/format';
+import { formatDate, fromEpochSeconds } from '../../components/format';
 import { ListToolbar, useListSearch } from '../../components/list-toolbar';
 import { Pager } from '../../components/pager';
 import { RowAction, RowActions } from '../../components/row-actions';
@@ -161,7 +161,7 @@ export function RobotAccounts({
                     <Table.Td>
                       {expiresAt < 0
                         ? t('robots.never')
-                        : formatDate(new Date(expiresAt * 1000).toISOString(), i18n.language)}
+                        : formatDate(fromEpochSeconds(expiresAt), i18n.language)}
                     </Table.Td>
                     <Table.Td>{robot.description}</Table.Td>
                     <Table.Td>{formatDate(robot.creation_time, i18n.language)}</Table.Td>
@@ -270,7 +270,7 @@ function CreateRobotDialog({
   const system = scope.level === 'system';
   const permissions = system
     ? systemRobotPermissions(selected, grants)
-    : [{ kind: 'project', namespace: scope.projectName, access: toAccess(selected) }];
+    : [{ kind: 'project' as const, namespace: scope.projectName, access: toAccess(selected) }];
   const unnamedGrant = grants.some((grant) => grant.selected.size > 0 && !grant.namespace.trim());
   const hasPermission = system ? permissions.length > 0 : selected.size > 0;
   const valid = !!name && !nameError && durationValid && hasPermission && !unnamedGrant;

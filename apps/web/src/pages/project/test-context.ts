@@ -1,12 +1,16 @@
 import { waitFor, within } from '@testing-library/react';
 import type { UserEvent } from '@testing-library/user-event';
+import type { Schema } from '@berth/api-client';
 import type { ProjectContext } from './project-context';
 
 /** A project context for tab tests: project 7 "demo", holding `permissions`. */
 export function projectContext(permissions: string[], metadata: Record<string, string> = {}): ProjectContext {
   return {
     projectId: '7',
-    project: { project_id: 7, name: 'demo', metadata: { public: 'false', ...metadata } },
+    // The fields the tabs read; the others do not matter here.
+    project: { project_id: 7, name: 'demo', metadata: { public: 'false', ...metadata } } as Partial<
+      Schema<'Project'>
+    > as Schema<'Project'>,
     permissions: new Set(permissions),
   };
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Group, Modal, Stack, Text, TextInput, Textarea, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Modal, Stack, Text, Textarea, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import {
 } from '../../api/repository-actions';
 import { permissionsQuery } from '../../api/session';
 import { ErrorState, LoadingState } from '../../components/states';
+import { TypeToConfirmDialog } from '../../components/type-to-confirm-dialog';
 import { Markdown } from '../artifact/markdown';
 
 /**
@@ -212,77 +213,21 @@ export function DeleteRepositoryDialog({
     onClose();
   };
   return (
-    <Modal
+    <TypeToConfirmDialog
       opened={opened}
-      onClose={remove.isPending ? () => undefined : close}
       title={t('repositoryActions.deleteTitle', { name })}
-      centered
-    >
-      {opened && (
-        <DeleteRepositoryForm
-          name={name}
-          artifactCount={artifactCount}
-          remove={remove}
-          onCancel={close}
-          onDeleted={onDeleted}
-        />
-      )}
-    </Modal>
-  );
-}
-
-function DeleteRepositoryForm({
-  name,
-  artifactCount,
-  remove,
-  onCancel,
-  onDeleted,
-}: {
-  name: string;
-  artifactCount: number | undefined;
-  remove: ReturnType<typeof useDeleteRepository>;
-  onCancel: () => void;
-  onDeleted: () => void;
-}) {
-  const { t } = useTranslation();
-  const [typed, setTyped] = useState('');
-  const confirmed = typed === name;
-  return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
-        if (confirmed) remove.mutate(undefined, { onSuccess: onDeleted });
-      }}
-    >
-      <Stack>
-        <Text size="sm">
-          {artifactCount === undefined
-            ? t('repositoryActions.deleteWarningUnknown', { name })
-            : t('repositoryActions.deleteWarning', { name, count: artifactCount })}
-        </Text>
-        {remove.isError && (
-          <Alert color="red" role="alert">
-            {t('repositoryActions.deleteFailed', { message: remove.error.message })}
-          </Alert>
-        )}
-        <TextInput
-          label={t('repositoryActions.typeName')}
-          description={t('repositoryActions.typeNameHint', { name })}
-          autoComplete="off"
-          spellCheck={false}
-          data-autofocus
-          value={typed}
-          onChange={(event) => setTyped(event.currentTarget.value)}
-        />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel} disabled={remove.isPending}>
-            {t('common.cancel')}
-          </Button>
-          <Button type="submit" color="red" disabled={!confirmed} loading={remove.isPending}>
-            {t('repositoryActions.confirmDelete')}
-          </Button>
-        </Group>
-      </Stack>
-    </form>
+      name={name}
+      label={t('repositoryActions.typeName')}
+      message={
+        artifactCount === undefined
+          ? t('repositoryActions.deleteWarningUnknown', { name })
+          : t('repositoryActions.deleteWarning', { name, count: artifactCount })
+      }
+      confirmLabel={t('repositoryActions.confirmDelete')}
+      pending={remove.isPending}
+      error={remove.isError ? t('repositoryActions.deleteFailed', { message: remove.error.message }) : null}
+      onConfirm={() => remove.mutate(undefined, { onSuccess: onDeleted })}
+      onClose={close}
+    />
   );
 }

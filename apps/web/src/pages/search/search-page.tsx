@@ -7,6 +7,7 @@ import { Link, useSearchParams } from 'react-router';
 import { useClient } from '../../api/client';
 import { shortRepositoryName } from '../../api/repositories';
 import { searchQuery } from '../../api/search';
+import { usePageTitle } from '../../components/page-title';
 import { Pager } from '../../components/pager';
 import { EmptyState, ErrorState, LoadingState } from '../../components/states';
 
@@ -19,6 +20,7 @@ export function SearchPage() {
   const [params] = useSearchParams();
   const query = (params.get('q') ?? '').trim();
   const found = useQuery(searchQuery(client, query));
+  usePageTitle([query ? t('pageTitle.searchFor', { query }) : t('pageTitle.search')]);
 
   return (
     <Stack>
@@ -59,7 +61,7 @@ function AccessBadge({ isPublic }: { isPublic: boolean }) {
   );
 }
 
-function ProjectResults({ projects, query }: { projects: Schema<'Project'>[]; query: string }) {
+function ProjectResults({ projects, query }: { projects: Schema<'Search'>['project']; query: string }) {
   const { t } = useTranslation();
   const { page, setPage, visible } = usePage(projects);
   return (

@@ -1,0 +1,124 @@
+/**
+ * Answers of a real core against Harbor's swagger: one core with a project, a pushed image, a
+ * label on it, a robot, a user, a user group and a member; then every GET of Berth's document that
+ * is Harbor's operation is called as the system administrator and its answer validated against
+ * the schema Harbor's swagger gives. The same answers must also match Berth's own document.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RegistryClient } from '../api/projects-fixtures.js';
+import { ApiClient } from '../support/api-client.js';
+import { ADMIN_PASSWORD, startCore, type CoreProcess } from '../support/core-process.js';
+import { apiOperations, apiResponseProblems } from '../support/harbor-swagger.js';
+import { harborOperations, harborResponseProblems } from './harbor-swagger.js';
+
+const PROJECT = 'compat';
+const REPOSITORY = 'app';
+const TAG = 'v1';
+
+/** Query strings some operations need to answer anything, or to answer their fullest shape. */
+const QUERIES: Record<string, string> = {
+  listProjects: 'with_detail=true',
+  searchUsers: 'username=compat',
+  searchUserGroups: 'groupname=compat',
+  ListLabels: 'scope=g',
+  search: `q=${PROJECT}`,
+  listArtifacts: 'with_tag=true&with_label=true&with_accessory=true',
+  listArtifactsOfProject: 'with_tag=true&with_label=true',
+  getArtifact: 'with_tag=true&with_label=true&with_accessory=true',
+  getCurrentUserPermissions: `scope=/project/1`,
+};
+
+/** Operations whose answer both documents call a string: the raw content (JSON for build_history). */
+const RAW_BODIES = new Set(['getAddition']);
+
+describe("a real core's answers against Harbor's swagger", () => {
+  let core: CoreProcess;
+  let admin: ApiClient;
+  const values: Record<string, string> = {
+    project_name_or_id: PROJECT,
+    project_name: PROJECT,
+    repository_name: REPOSITORY,
+    reference: TAG,
+    addition: 'build_history',
+    meta_name: 'public',
+  };
+
+  beforeAll(async () => {
+    core = await startCore();
+    admin = new ApiClient(core.url, { username: 'admin', password: ADMIN_PASSWORD });
+    const created = async (path: string, body: unknown): Promise<string> => {
+      const reply = await admin.post(path, body);
+      expect(reply.status, `${path}: ${reply.text}`).toBe(201);
+      return reply.headers.get('location')!.split('/').pop()!;
+    };
+    const projectId = await created('/projects', { project_name: PROJECT });
+    values.id = projectId;
+    await new RegistryClient(core.url, admin.credentials).pushImage(
+      `${PROJECT}/${REPOSITORY}`,
+      TAG,
+      [64, 32],
+    );
+    values.label_id = await created('/labels', { name: 'compat', scope: 'g', color: '#00aa00' });
+    const labelled = await admin.post(
+      `/projects/${PROJECT}/repositories/${REPOSITORY}/artifacts/${TAG}/labels`,
+      { id: Number(values.label_id) },
+    );
+    expect(labelled.status).toBe(200);
+    values.user_id = await created('/users', {
+      username: 'compat-user',
+      email: 'compat@berth.test',
+      realname: 'Compat User',
+      password: 'Compat-Passw0rd',
+    });
+    values.group_id = await created('/usergroups', { group_name: 'compat-group', group_type: 2 });
+    values.mid = await created(`/projects/${PROJECT}/members`, {
+      role_id: 2,
+      member_user: { username: 'compat-user' },
+    });
+    const robot = await admin.post('/robots', {
+      name: 'compat-robot',
+      level: 'project',
+      duration: -1,
+      permissions: [
+        { kind: 'project', namespace: PROJECT, access: [{ resource: 'repository', action: 'pull' }] },
+      ],
+    });
+    expect(robot.status, robot.text).toBe(201);
+    expect(harborResponseProblems('CreateRobot', 201, robot.body)).toEqual([]);
+    values.robot_id = String(robot.body.id);
+  });
+
+  afterAll(async () => {
+    await core?.stop();
+  });
+
+  it("answers every GET of Harbor's it serves as Harbor's swagger says", async () => {
+    const operations = apiOperations().filter(
+      (operation) => operation.method === 'GET' && harborOperations.has(operation.operationId),
+    );
+    expect(operations.length).toBeGreaterThan(40);
+    const problems: string[] = [];
+    for (const operation of operations) {
+      const path = operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
+        const value = values[name];
+        if (value === undefined) throw new Error(`no value for ${name} in ${operation.path}`);
+        return encodeURIComponent(value);
+      });
+      const query = QUERIES[operation.operationId];
+      const reply = await admin.get(query ? `${path}?${query}` : path);
+      const where = `${operation.operationId} (GET ${path})`;
+      if (reply.status !== 200) {
+        problems.push(`${where}: ${reply.status} ${reply.text.slice(0, 200)}`);
+        continue;
+      }
+      const body: unknown = RAW_BODIES.has(operation.operationId) ? reply.text : reply.body;
+      for (const problem of harborResponseProblems(operation.operationId, 200, body)) {
+        problems.push(`${where}: Harbor's swagger: ${problem}`);
+      }
+      for (const problem of apiResponseProblems(operation.operationId, 200, body)) {
+        problems.push(`${where}: Berth's document: ${problem}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});

@@ -1,0 +1,13 @@
+export {
+  CONFIG_VARIABLES,
+  ConfigError,
+  LOG_LEVELS,
+  enabledLogLevels,
+  parseAddressBlock,
+  parseConfig,
+  redactUrl,
+  type AddressBlock,
+  type BerthConfig,
+  type Environment,
+  type LogLevelName,
+} from './config.js';
