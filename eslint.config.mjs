@@ -238,7 +238,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@berth/core', '**/apps/core/**'], message: 'core and worker never import each other.' },
+            {
+              group: ['@berth/core', '**/apps/core/**'],
+              message: 'core and worker never import each other.',
+            },
             queueEngines,
           ],
         },
@@ -254,7 +257,10 @@ export default tseslint.config(
         {
           paths: [databaseInternals],
           patterns: [
-            { group: ['@berth/core', '**/apps/core/**'], message: 'core and worker never import each other.' },
+            {
+              group: ['@berth/core', '**/apps/core/**'],
+              message: 'core and worker never import each other.',
+            },
             databaseDrivers,
             queueEngines,
           ],
@@ -310,7 +316,10 @@ export default tseslint.config(
               group: ['@nestjs/*', 'fastify', '@berth/core', '@berth/worker'],
               message: 'domain knows no framework and no app.',
             },
-            { group: ['@berth/queue'], message: 'The domain uses the JobQueue port; the apps pick the adapter.' },
+            {
+              group: ['@berth/queue'],
+              message: 'The domain uses the JobQueue port; the apps pick the adapter.',
+            },
             queueEngines,
           ],
         },

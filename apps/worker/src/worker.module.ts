@@ -74,7 +74,14 @@ export class WorkerModule {
             };
             return new JobRuntime({
               database,
-              queue: createJobQueue(config.jobs, config.databaseUrl, log),
+              queue: createJobQueue({
+                redisUrl: config.redisUrl,
+                databaseUrl: config.databaseUrl,
+                queuePrefix: config.jobs.queuePrefix,
+                pgBossSchema: config.jobs.pgBossSchema,
+                stallTimeoutMs: config.jobs.stallTimeoutMs,
+                logger: log,
+              }),
               role: 'worker',
               ...(options.kinds ? { kinds: options.kinds } : {}),
               ...(options.processors ? { processors: options.processors } : {}),

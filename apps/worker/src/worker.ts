@@ -3,13 +3,8 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { migrate } from '@berth/db';
 import type { JobKind, JobProcessor } from '@berth/jobs';
-import { redactRedisUrl } from '@berth/queue';
-import {
-  WorkerConfigError,
-  enabledLogLevels,
-  parseWorkerConfig,
-  type WorkerConfig,
-} from './worker.config.js';
+import { ConfigError, enabledLogLevels, redactUrl } from '@berth/config';
+import { parseWorkerConfig, type WorkerConfig } from './worker.config.js';
 import { WorkerModule } from './worker.module.js';
 
 export interface RunWorkerOptions {
@@ -28,9 +23,9 @@ export interface RunWorkerOptions {
 export function runWorker(options: RunWorkerOptions = {}): void {
   let config: WorkerConfig;
   try {
-    config = parseWorkerConfig(options.env ?? process.env);
+    config = parseWorkerConfig(options.env ?? process.env, process.cwd());
   } catch (error) {
-    if (error instanceof WorkerConfigError) {
+    if (error instanceof ConfigError) {
       process.stderr.write(`Berth worker cannot start. ${error.message}\n`);
       process.exit(2);
     }
@@ -70,9 +65,7 @@ export function runWorker(options: RunWorkerOptions = {}): void {
         }),
         { logger: enabledLogLevels(config.logLevel), abortOnError: false },
       );
-      const engine = config.jobs.redisUrl
-        ? `BullMQ on ${redactRedisUrl(config.jobs.redisUrl)}`
-        : 'pg-boss on PostgreSQL';
+      const engine = config.redisUrl ? `BullMQ on ${redactUrl(config.redisUrl)}` : 'pg-boss on PostgreSQL';
       logger.log(`Berth worker running (${engine}, pid ${process.pid})`);
     } catch (error) {
       logger.error(`Berth worker failed to start: ${error instanceof Error ? error.message : String(error)}`);

@@ -25,6 +25,14 @@ describe(parseConfig.name, () => {
       secretKey: null,
       consoleDir: null,
       redisUrl: null,
+      jobs: {
+        queuePrefix: 'berth',
+        pgBossSchema: 'pgboss',
+        stallTimeoutMs: 30_000,
+        workerTimeoutMs: 30_000,
+        reconcileMs: 10_000,
+        shutdownGraceMs: 10_000,
+      },
       allowPrivateTargets: [],
       noColor: false,
     });
@@ -44,6 +52,12 @@ describe(parseConfig.name, () => {
         BERTH_SECRET_KEY: 'AB'.repeat(32),
         BERTH_CONSOLE_DIR: 'web',
         REDIS_URL: 'redis://:pw@cache:6379/2',
+        BERTH_QUEUE_PREFIX: 'berth-eu',
+        BERTH_PGBOSS_SCHEMA: 'jobs',
+        BERTH_JOB_STALL_TIMEOUT_MS: '1500',
+        BERTH_JOB_WORKER_TIMEOUT_MS: '2000',
+        BERTH_JOB_RECONCILE_MS: '500',
+        BERTH_JOB_SHUTDOWN_GRACE_MS: '0',
         BERTH_ALLOW_PRIVATE_TARGETS: '10.0.0.0/8, 192.168.1.5 ,fd00::/8',
         NO_COLOR: '1',
       },
@@ -61,6 +75,14 @@ describe(parseConfig.name, () => {
       secretKey: 'ab'.repeat(32),
       consoleDir: '/srv/web',
       redisUrl: 'redis://:pw@cache:6379/2',
+      jobs: {
+        queuePrefix: 'berth-eu',
+        pgBossSchema: 'jobs',
+        stallTimeoutMs: 1500,
+        workerTimeoutMs: 2000,
+        reconcileMs: 500,
+        shutdownGraceMs: 0,
+      },
       allowPrivateTargets: [
         { address: '10.0.0.0', prefixLength: 8, family: 'ipv4' },
         { address: '192.168.1.5', prefixLength: 32, family: 'ipv4' },
@@ -84,6 +106,12 @@ describe(parseConfig.name, () => {
         'BERTH_SECRET_KEY',
         'BERTH_CONSOLE_DIR',
         'REDIS_URL',
+        'BERTH_QUEUE_PREFIX',
+        'BERTH_PGBOSS_SCHEMA',
+        'BERTH_JOB_STALL_TIMEOUT_MS',
+        'BERTH_JOB_WORKER_TIMEOUT_MS',
+        'BERTH_JOB_RECONCILE_MS',
+        'BERTH_JOB_SHUTDOWN_GRACE_MS',
         'BERTH_ALLOW_PRIVATE_TARGETS',
         'NO_COLOR',
       ].sort(),
@@ -137,6 +165,22 @@ describe(parseConfig.name, () => {
     expect(text).toMatch(/REDIS_URL must be a redis:\/\//);
     expect(text).toMatch(/BERTH_ALLOW_PRIVATE_TARGETS.*10\.0\.0\.0\/33/);
     expect(text).toMatch(/BERTH_ALLOW_PRIVATE_TARGETS.*nonsense/);
+  });
+
+  it('refuses job settings out of shape', () => {
+    expect(
+      problemsOf({
+        BERTH_QUEUE_PREFIX: 'two words',
+        BERTH_PGBOSS_SCHEMA: 'Jobs',
+        BERTH_JOB_STALL_TIMEOUT_MS: '50',
+        BERTH_JOB_SHUTDOWN_GRACE_MS: 'soon',
+      }),
+    ).toEqual([
+      'BERTH_QUEUE_PREFIX must be 1 to 64 letters, digits, dots, dashes or underscores, got "two words"',
+      'BERTH_PGBOSS_SCHEMA must be a lower-case SQL name, got "Jobs"',
+      'BERTH_JOB_STALL_TIMEOUT_MS must be a number of milliseconds from 100 to 86400000, got "50"',
+      'BERTH_JOB_SHUTDOWN_GRACE_MS must be a number of milliseconds from 0 to 86400000, got "soon"',
+    ]);
   });
 
   it('never repeats a secret in its complaints', () => {

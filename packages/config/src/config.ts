@@ -13,6 +13,22 @@ export interface AddressBlock {
   family: 'ipv4' | 'ipv6';
 }
 
+/** The job system's queue names and timings (docs/jobs.md); the engine is BullMQ when `redisUrl` is set. */
+export interface JobSettings {
+  /** `BERTH_QUEUE_PREFIX`: prefix of BullMQ's Redis keys (`berth`). */
+  queuePrefix: string;
+  /** `BERTH_PGBOSS_SCHEMA`: pg-boss's schema in Berth's database when there is no Redis (`pgboss`). */
+  pgBossSchema: string;
+  /** `BERTH_JOB_STALL_TIMEOUT_MS`: a dead worker's job runs again elsewhere after about this long. */
+  stallTimeoutMs: number;
+  /** `BERTH_JOB_WORKER_TIMEOUT_MS`: a worker silent this long is dead; its running tasks are settled. */
+  workerTimeoutMs: number;
+  /** `BERTH_JOB_RECONCILE_MS`: how often workers look for dead workers' and unqueued tasks. */
+  reconcileMs: number;
+  /** `BERTH_JOB_SHUTDOWN_GRACE_MS`: how long running tasks may finish at shutdown before handed back. */
+  shutdownGraceMs: number;
+}
+
 /** Everything Berth reads from its environment, parsed and validated once at start. */
 export interface BerthConfig {
   /** `BERTH_PORT`: TCP port for HTTP; 0 asks the OS for any free port. */
@@ -43,6 +59,8 @@ export interface BerthConfig {
   consoleDir: string | null;
   /** `REDIS_URL` (redis:// or rediss://) for the job queue; null when there is none. */
   redisUrl: string | null;
+  /** The job system's settings (`BERTH_QUEUE_PREFIX`, `BERTH_JOB_*`…). */
+  jobs: JobSettings;
   /**
    * `BERTH_ALLOW_PRIVATE_TARGETS`: private or loopback address blocks that replication and webhook
    * targets may nevertheless be in. Empty by default: such targets are refused.
@@ -100,6 +118,27 @@ function url(name: string, protocols: readonly string[], hint: string) {
     // The value is not repeated: it may hold a password.
     if (!parsed || !protocols.includes(parsed.protocol)) return refuse(ctx, `${name} must be ${hint}`);
     return raw;
+  });
+}
+
+function name(variable: string, fallback: string, pattern: RegExp, hint: string) {
+  return text.transform((raw, ctx): string => {
+    if (raw === undefined) return fallback;
+    if (!pattern.test(raw)) return refuse(ctx, `${variable} must be ${hint}, got "${raw}"`);
+    return raw;
+  });
+}
+
+function milliseconds(variable: string, fallback: number, min: number) {
+  return text.transform((raw, ctx): number => {
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > 86_400_000) {
+      return refuse(
+        ctx,
+        `${variable} must be a number of milliseconds from ${min} to 86400000, got "${raw}"`,
+      );
+    }
+    return Number(raw);
   });
 }
 
@@ -198,6 +237,22 @@ const ZEnvironment = z.object({
   BERTH_SECRET_KEY: secretKey,
   BERTH_CONSOLE_DIR: text,
   REDIS_URL: url('REDIS_URL', ['redis:', 'rediss:'], 'a redis:// or rediss:// URL'),
+  BERTH_QUEUE_PREFIX: name(
+    'BERTH_QUEUE_PREFIX',
+    'berth',
+    /^[A-Za-z0-9_.-]{1,64}$/,
+    '1 to 64 letters, digits, dots, dashes or underscores',
+  ),
+  BERTH_PGBOSS_SCHEMA: name(
+    'BERTH_PGBOSS_SCHEMA',
+    'pgboss',
+    /^[a-z_][a-z0-9_]{0,62}$/,
+    'a lower-case SQL name',
+  ),
+  BERTH_JOB_STALL_TIMEOUT_MS: milliseconds('BERTH_JOB_STALL_TIMEOUT_MS', 30_000, 100),
+  BERTH_JOB_WORKER_TIMEOUT_MS: milliseconds('BERTH_JOB_WORKER_TIMEOUT_MS', 30_000, 100),
+  BERTH_JOB_RECONCILE_MS: milliseconds('BERTH_JOB_RECONCILE_MS', 10_000, 100),
+  BERTH_JOB_SHUTDOWN_GRACE_MS: milliseconds('BERTH_JOB_SHUTDOWN_GRACE_MS', 10_000, 0),
   BERTH_ALLOW_PRIVATE_TARGETS: addressBlocks,
   NO_COLOR: text,
 });
@@ -226,6 +281,14 @@ export function parseConfig(env: Environment, cwd: string): BerthConfig {
     secretKey: vars.BERTH_SECRET_KEY,
     consoleDir: vars.BERTH_CONSOLE_DIR === undefined ? null : path(vars.BERTH_CONSOLE_DIR),
     redisUrl: vars.REDIS_URL,
+    jobs: {
+      queuePrefix: vars.BERTH_QUEUE_PREFIX,
+      pgBossSchema: vars.BERTH_PGBOSS_SCHEMA,
+      stallTimeoutMs: vars.BERTH_JOB_STALL_TIMEOUT_MS,
+      workerTimeoutMs: vars.BERTH_JOB_WORKER_TIMEOUT_MS,
+      reconcileMs: vars.BERTH_JOB_RECONCILE_MS,
+      shutdownGraceMs: vars.BERTH_JOB_SHUTDOWN_GRACE_MS,
+    },
     allowPrivateTargets: vars.BERTH_ALLOW_PRIVATE_TARGETS,
     noColor: vars.NO_COLOR !== undefined,
   };

@@ -9,5 +9,6 @@ export {
   type AddressBlock,
   type BerthConfig,
   type Environment,
+  type JobSettings,
   type LogLevelName,
 } from './config.js';

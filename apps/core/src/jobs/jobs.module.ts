@@ -9,11 +9,9 @@ import {
 } from '@nestjs/common';
 import { Database } from '@berth/db';
 import { JobRuntime, JobScheduleService, JobService } from '@berth/domain';
-import { createJobQueue, parseJobSettings, redactRedisUrl, type JobSettings } from '@berth/queue';
-import { DATABASE_URL } from '../config/config.constants.js';
-
-/** DI token for the job settings (REDIS_URL and the job timings, see `parseJobSettings`). */
-export const JOB_SETTINGS = Symbol('JOB_SETTINGS');
+import { createJobQueue } from '@berth/queue';
+import { redactDatabaseUrl as redactUrl, type BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG, DATABASE_URL } from '../config/config.constants.js';
 
 /**
  * Starts the job runtime with the application and stops it before the database closes. Without
@@ -26,14 +24,14 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 
   constructor(
     @Inject(JobRuntime) private readonly runtime: JobRuntime,
-    @Inject(JOB_SETTINGS) private readonly settings: JobSettings,
+    @Inject(BERTH_CONFIG) private readonly config: BerthConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runtime.start();
     this.logger.log(
-      this.settings.redisUrl
-        ? `jobs run on BullMQ (${redactRedisUrl(this.settings.redisUrl)}) by apps/worker`
+      this.config.redisUrl
+        ? `jobs run on BullMQ (${redactUrl(this.config.redisUrl)}) by apps/worker`
         : 'jobs run in this process on pg-boss (REDIS_URL is unset)',
     );
   }
@@ -47,11 +45,10 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 @Global()
 @Module({
   providers: [
-    { provide: JOB_SETTINGS, useFactory: () => parseJobSettings(process.env) },
     {
       provide: JobRuntime,
-      inject: [Database, DATABASE_URL, JOB_SETTINGS],
-      useFactory: (database: Database, databaseUrl: string, settings: JobSettings) => {
+      inject: [Database, DATABASE_URL, BERTH_CONFIG],
+      useFactory: (database: Database, databaseUrl: string, config: BerthConfig) => {
         const logger = new Logger('Jobs');
         const log = {
           log: (message: string) => logger.log(message),
@@ -60,12 +57,19 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
         };
         return new JobRuntime({
           database,
-          queue: createJobQueue(settings, databaseUrl, log),
-          role: settings.redisUrl ? 'client' : 'worker',
+          queue: createJobQueue({
+            redisUrl: config.redisUrl,
+            databaseUrl,
+            queuePrefix: config.jobs.queuePrefix,
+            pgBossSchema: config.jobs.pgBossSchema,
+            stallTimeoutMs: config.jobs.stallTimeoutMs,
+            logger: log,
+          }),
+          role: config.redisUrl ? 'client' : 'worker',
           runner: {
-            workerTimeoutMs: settings.workerTimeoutMs,
-            reconcileMs: settings.reconcileMs,
-            closeGraceMs: settings.shutdownGraceMs,
+            workerTimeoutMs: config.jobs.workerTimeoutMs,
+            reconcileMs: config.jobs.reconcileMs,
+            closeGraceMs: config.jobs.shutdownGraceMs,
           },
           logger: log,
         });
@@ -79,6 +83,6 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
     },
     JobsLifecycle,
   ],
-  exports: [JOB_SETTINGS, JobRuntime, JobService, JobScheduleService],
+  exports: [JobRuntime, JobService, JobScheduleService],
 })
 export class JobsModule {}
