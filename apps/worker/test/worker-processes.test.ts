@@ -45,8 +45,8 @@ class Harness {
   /** A runtime that only triggers and reads (as the core beside workers). */
   newClient(): JobRuntime {
     const queue = this.engine.redis
-      ? new BullMqJobQueue({ redisUrl: REDIS_URL, prefix: this.prefix, stallTimeoutMs: 1500, logger: quiet })
-      : new PgBossJobQueue({ databaseUrl: this.testDatabase.url, stallTimeoutMs: 1500, logger: quiet });
+      ? new BullMqJobQueue({ redisUrl: REDIS_URL, prefix: this.prefix, stallTimeoutMs: 2500, logger: quiet })
+      : new PgBossJobQueue({ databaseUrl: this.testDatabase.url, stallTimeoutMs: 2500, logger: quiet });
     const runtime = new JobRuntime({
       database: this.database,
       queue,

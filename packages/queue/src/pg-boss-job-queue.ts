@@ -18,6 +18,7 @@ import {
   abortedForClosing,
   abortedForLostLock,
   consoleQueueLogger,
+  idle,
   messageOf,
   settlesWithin,
   type QueueLogger,
@@ -121,14 +122,13 @@ export class PgBossJobQueue implements JobQueue {
     this.started ??= (async () => {
       await this.boss.start();
       // One process at a time, so two first starts do not race on CREATE TABLE.
+      // Several statements in one simple query run as one transaction: the lock is held to its end.
       await this.sql(
-        `BEGIN;
-         SELECT pg_advisory_xact_lock(hashtext('${this.schema}.berth_paused_queue'));
+        `SELECT pg_advisory_xact_lock(hashtext('${this.schema}.berth_paused_queue'));
          CREATE TABLE IF NOT EXISTS ${this.schema}.berth_paused_queue (
            name text PRIMARY KEY,
            paused_at timestamptz NOT NULL DEFAULT now()
-         );
-         COMMIT;`,
+         );`,
       );
     })();
     return this.started;
@@ -310,10 +310,6 @@ export class PgBossJobQueue implements JobQueue {
   /** One round: renew claims, expire dead workers' claims, then fetch for every kind with room. */
   private async tick(): Promise<void> {
     const now = Date.now();
-    if (now - this.lastRenew >= this.stallTimeoutMs / 3) {
-      this.lastRenew = now;
-      await this.renewClaims();
-    }
     if (now - this.lastExpire >= Math.min(5000, this.stallTimeoutMs / 2)) {
       this.lastExpire = now;
       await this.boss.expire();
@@ -331,6 +327,12 @@ export class PgBossJobQueue implements JobQueue {
         includeMetadata: true,
       });
       for (const job of jobs ?? []) this.launch(consumer, job);
+      // The claim lasts what the enqueuer set; from now on it lasts this consumer's stall timeout.
+      if (jobs && jobs.length > 0) this.lastRenew = 0;
+    }
+    if (Date.now() - this.lastRenew >= this.stallTimeoutMs / 3) {
+      this.lastRenew = Date.now();
+      await this.renewClaims();
     }
   }
 
@@ -429,11 +431,28 @@ export class PgBossJobQueue implements JobQueue {
     if (!ready) {
       ready = (async () => {
         await this.start();
-        await this.boss.createQueue(kind.name, {
-          name: kind.name,
-          policy: 'standard',
-          ...this.retryOptions(kind),
-        });
+        // pg-boss attaches a partition per queue, and two sessions creating queues at once deadlock
+        // on the parent table: creations are serialized by a lock (pg-boss's createQueue would
+        // take none). The kind's name is a plain identifier and the options are numbers and
+        // booleans, so they are written into the statement (a multi-statement query takes no parameters).
+        const options = JSON.stringify({ policy: 'standard', ...this.retryOptions(kind) }).replaceAll(
+          "'",
+          "''",
+        );
+        for (let attempt = 1; ; attempt++) {
+          try {
+            // Several statements in one simple query run as one transaction, rolled back on error.
+            await this.sql(
+              `SELECT pg_advisory_xact_lock(hashtext('${this.schema}.create_queue'));
+               SELECT ${this.schema}.create_queue('${kind.name.replaceAll("'", "''")}', '${options}'::json);`,
+            );
+            return;
+          } catch (error) {
+            // A deadlock with pg-boss's own maintenance is still possible: the loser simply retries.
+            if ((error as { code?: unknown }).code !== '40P01' || attempt >= 5) throw error;
+            await idle(50 * attempt + Math.floor(Math.random() * 50));
+          }
+        }
       })();
       ready.catch(() => this.knownQueues.delete(kind.name));
       this.knownQueues.set(kind.name, ready);

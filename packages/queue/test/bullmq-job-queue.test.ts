@@ -6,7 +6,7 @@ import { BullMqJobQueue, decodeJobId, encodeJobId } from '../src/bullmq-job-queu
 const REDIS_URL = process.env.BERTH_TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 // A prefix per run: runs share the machine's Redis and clean up after themselves.
 const prefix = `berth-test-${randomBytes(6).toString('hex')}`;
-const STALL_TIMEOUT_MS = 1500;
+const STALL_TIMEOUT_MS = 3000;
 
 afterAll(async () => {
   await BullMqJobQueue.deleteAllUnder(REDIS_URL, prefix);

@@ -1,9 +1,9 @@
 import { createTestDatabase, type TestDatabase } from '@berth/db/testing';
-import { describeJobQueue } from '@berth/jobs/testing';
+import { defineTestJobKind, describeJobQueue } from '@berth/jobs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgBossJobQueue, uuidOf } from '../src/pg-boss-job-queue.js';
 
-const STALL_TIMEOUT_MS = 1500;
+const STALL_TIMEOUT_MS = 3000;
 let database: TestDatabase;
 
 beforeAll(async () => {
@@ -38,5 +38,20 @@ describe(uuidOf.name, () => {
     expect(uuidOf('gc', 'x')).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
+  });
+});
+
+describe('PgBossJobQueue queue creation', () => {
+  it('survives processes creating queues at once (pg-boss partitions can deadlock)', async () => {
+    const kinds = Array.from({ length: 6 }, () => defineTestJobKind({ name: 'race' }));
+    const clients = [1, 2, 3].map(() => new PgBossJobQueue({ databaseUrl: database.url, maxConnections: 3 }));
+    try {
+      await Promise.all(
+        clients.flatMap((client) => kinds.map((kind) => client.enqueue(kind, { id: 'first', data: {} }))),
+      );
+      for (const kind of kinds) expect((await clients[0]!.stats(kind)).waiting).toBe(1);
+    } finally {
+      await Promise.all(clients.map((client) => client.close({ graceMs: 0 })));
+    }
   });
 });

@@ -168,6 +168,11 @@ export class TaskRepository {
     return rows.map((row) => int8(row.id));
   }
 
+  /** Tasks running now, with the worker running each (the job service's workers), oldest first. */
+  async running(limit: number): Promise<TaskWithKind[]> {
+    return this.withKind(`t.status = 'Running' ORDER BY t.start_time, t.id LIMIT $1`, [limit]);
+  }
+
   /** Pending tasks created before `before` that never reached the queue (their creator died). */
   async unenqueued(before: Date, limit: number): Promise<TaskWithKind[]> {
     return this.withKind(

@@ -230,6 +230,13 @@ describe('job repositories', () => {
       await tasks.claim(onAlive!.id, 'alive');
       await tasks.markEnqueued([onDead!.id, onAlive!.id]);
 
+      const running = (await tasks.running(100)).filter((entry) =>
+        [onDead!.id, onAlive!.id].includes(entry.task.id),
+      );
+      expect(running.map((entry) => [entry.task.workerId, entry.jobKind])).toEqual([
+        ['dead', 'gc'],
+        ['alive', 'gc'],
+      ]);
       const orphans = await tasks.runningOnDeadWorkers(new Date(Date.now() - 60_000), 100);
       const mine = orphans.filter((orphan) => [onDead!.id, onAlive!.id].includes(orphan.task.id));
       expect(mine.map((orphan) => [orphan.task.id, orphan.jobKind])).toEqual([[onDead!.id, 'gc']]);

@@ -37,7 +37,7 @@ export class JobFixture {
       database: this.database,
       queue: new PgBossJobQueue({
         databaseUrl: this.testDatabase.url,
-        stallTimeoutMs: 1500,
+        stallTimeoutMs: 3000,
         pollIntervalMs: 50,
         maxConnections: 3,
         logger: quiet,
