@@ -192,19 +192,37 @@ export class TaskRepository {
   }
 
   /**
-   * Pending tasks that ran before (a dead worker's, waiting for the queue to retry them) and have
-   * not changed since `before`: the queue may have given up on them.
+   * Queued Pending tasks unchanged since `before` (a backlog, a retry after a dead worker, or a job
+   * the queue lost): the runners check that the queue still holds their jobs, in turns.
    */
-  async pendingRetries(before: Date, limit: number): Promise<TaskWithKind[]> {
+  async quietPending(before: Date, limit: number): Promise<TaskWithKind[]> {
     return this.withKind(
-      `t.status = 'Pending' AND t.run_count > 0 AND t.update_time < $1 ORDER BY t.update_time LIMIT $2`,
+      `t.status = 'Pending' AND t.enqueued_at IS NOT NULL AND t.update_time < $1 ORDER BY t.update_time LIMIT $2`,
       [before, limit],
     );
   }
 
   /**
-   * Settles a task whose worker died, if it is still in that state: back to Pending (the queue will
-   * run it again) or ended with Error (the queue gave up on it).
+   * Stops a Pending task whose execution was asked to stop (the stop's own sweep of its Pending
+   * tasks did not happen or has not yet); false when it is not such a task.
+   */
+  async stopIfStopping(id: bigint): Promise<boolean> {
+    const rows = await queryRows(
+      this.database,
+      undefined,
+      `UPDATE task t SET status = 'Stopped', status_message = 'stopped by request before it started',
+         end_time = now(), update_time = now()
+       FROM execution e
+       WHERE t.id = $1::bigint AND e.id = t.execution_id AND t.status = 'Pending' AND e.stop_requested_at IS NOT NULL
+       RETURNING t.id`,
+      [id.toString()],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * Settles a task whose worker died (or whose job the queue gave up on), if it is still as read:
+   * back to Pending (the queue will run it again) or ended with Error.
    */
   async settleOrphan(
     task: Pick<Task, 'id' | 'runCount' | 'status'>,

@@ -185,18 +185,29 @@ export class JobRunner {
     }
 
     const quietBefore = new Date(now - 2 * this.options.workerTimeoutMs);
-    for (const { task, jobKind } of await this.deps.tasks.pendingRetries(quietBefore, 50)) {
+    for (const { task, jobKind } of await this.deps.tasks.quietPending(quietBefore, 50)) {
       const kind = this.kindNamed(jobKind);
       if (!kind) continue;
       const state = await this.deps.queue.state(kind, task.jobId);
       if (state === 'waiting' || state === 'delayed' || state === 'active') {
         await this.deps.tasks.touch(task.id);
-        continue;
-      }
-      const message = `the queue no longer holds the job of this task (${state ?? 'gone'}); it will not run again`;
-      if (await this.deps.tasks.settleOrphan(task, 'Error', message)) {
-        await this.deps.logs.append(task.id, [{ at: new Date(), level: 'ERROR', message }]);
-        await this.deps.service.refresh(task.executionId);
+      } else if (state === null) {
+        // The queue lost the job (a flushed Redis, a removed job): queue it again.
+        await this.deps.service.enqueue(kind, [task]);
+        await this.deps.tasks.touch(task.id);
+        await this.deps.logs.append(task.id, [
+          {
+            at: new Date(),
+            level: 'WARNING',
+            message: 'the queue no longer held the job of this task; queued it again',
+          },
+        ]);
+      } else {
+        const message = `the queue will not run this task again (its job is ${state})`;
+        if (await this.deps.tasks.settleOrphan(task, 'Error', message)) {
+          await this.deps.logs.append(task.id, [{ at: new Date(), level: 'ERROR', message }]);
+          await this.deps.service.refresh(task.executionId);
+        }
       }
     }
 
@@ -278,6 +289,8 @@ export class JobRunner {
     }
     if (!claimed) {
       await lease?.release();
+      // Refused because its execution is stopping: it will never run, so it ends here.
+      await this.deps.tasks.stopIfStopping(taskId);
       await this.deps.service.refresh(stored.executionId);
       return;
     }

@@ -362,4 +362,46 @@ describe('JobRuntime on pg-boss', () => {
     await sut.runner!.reconcile();
     expect((await finished(sut, prepared.execution.id)).status).toBe('Success');
   });
+
+  it('queues again a task whose job the queue lost, and runs it', async () => {
+    const kind = defineTestJobKind({ name: 'lost_job' });
+    const sut = await fixture.runtime([kind], [defineProcessor(kind, async () => undefined)]);
+    await sut.service.pause(kind);
+    const { execution } = await sut.service.trigger(kind, { trigger: 'MANUAL', tasks: [{ payload: {} }] });
+    const [task] = (await sut.service.listTasks(execution.id, { offset: 0, limit: 1 })).items;
+    await fixture.query(`DELETE FROM pgboss.job WHERE data->>'id' = $1`, [task!.jobId]);
+    await fixture.query(`UPDATE task SET update_time = now() - interval '1 minute' WHERE id = $1::bigint`, [
+      task!.id.toString(),
+    ]);
+    expect((await sut.service.queueStats(kind)).waiting).toBe(0);
+    await sut.runner!.reconcile();
+    expect((await sut.service.queueStats(kind)).waiting).toBe(1);
+    await sut.service.resume(kind);
+    expect((await finished(sut, execution.id)).status).toBe('Success');
+    expect(await sut.service.taskLog(task!.id)).toContain(
+      'the queue no longer held the job of this task; queued it again',
+    );
+  });
+
+  it('ends Stopped a task its worker refuses because the execution is stopping', async () => {
+    const kind = defineTestJobKind({ name: 'half_stopped' });
+    let runs = 0;
+    const sut = await fixture.runtime(
+      [kind],
+      [
+        defineProcessor(kind, async () => {
+          runs += 1;
+        }),
+      ],
+    );
+    await sut.service.pause(kind);
+    const { execution } = await sut.service.trigger(kind, { trigger: 'MANUAL', tasks: [{ payload: {} }] });
+    // A stop whose sweep of Pending tasks never ran (its process died in between).
+    await fixture.query('UPDATE execution SET stop_requested_at = now() WHERE id = $1::bigint', [
+      execution.id.toString(),
+    ]);
+    await sut.service.resume(kind);
+    expect((await finished(sut, execution.id)).status).toBe('Stopped');
+    expect(runs).toBe(0);
+  });
 });
