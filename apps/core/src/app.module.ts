@@ -22,6 +22,7 @@ import { QuotaModule } from './quotas/quota.module.js';
 import { LabelModule } from './labels/label.module.js';
 import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
+import { JobServiceModule } from './jobservice/jobservice.module.js';
 import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { JobsModule } from './jobs/jobs.module.js';
 
@@ -57,6 +58,7 @@ export class AppModule {
         LabelModule,
         ArtifactsModule,
         PermissionsModule,
+        JobServiceModule,
         JobsModule,
         ConsoleModule.forRoot(),
       ],

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { InvalidDataError } from '@berth/db';
+import { ExecutionFinishedError, ExecutionNotFoundError, InvalidJobRequestError } from '@berth/domain';
+import { InvalidScheduleError } from '@berth/jobs';
 import type { FastifyReply } from 'fastify';
 import { HARBOR_ERROR_STATUS, HarborError, type HarborErrorCode } from './harbor-error.js';
 
@@ -38,6 +40,16 @@ export class HarborExceptionFilter implements ExceptionFilter {
         message: exception.message,
         headers: exception.headers,
       };
+    }
+    // The job system's refusals, the same for every feature that runs jobs (GC, retention, webhooks…).
+    if (exception instanceof ExecutionNotFoundError) {
+      return { status: 404, code: 'NOT_FOUND', message: exception.message, headers: {} };
+    }
+    if (exception instanceof ExecutionFinishedError) {
+      return { status: 409, code: 'CONFLICT', message: exception.message, headers: {} };
+    }
+    if (exception instanceof InvalidJobRequestError || exception instanceof InvalidScheduleError) {
+      return { status: 400, code: 'BAD_REQUEST', message: exception.message, headers: {} };
     }
     if (exception instanceof InvalidDataError) {
       // The database refused a value the edge let through: the request's fault, not the server's.

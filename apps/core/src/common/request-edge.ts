@@ -62,6 +62,9 @@ export const PATH_PARAMETERS: Record<
   label_id: { kind: 'id', description: "The label's id" },
   mid: { kind: 'id', description: "The project member's id" },
   id: { kind: 'id', description: "The quota's id" },
+  pool_id: { kind: 'text', description: "The worker pool's id (a worker process), or `all`" },
+  job_id: { kind: 'text', description: "The job's id, as the job service's workers show it (`task:<id>`)" },
+  job_type: { kind: 'text', description: 'The job type (`GARBAGE_COLLECTION`, `RETENTION`, …), or `all`' },
 };
 
 /** Marks a route that also takes form-encoded bodies (Harbor's login form, the OAuth2 token form). */
