@@ -24,6 +24,7 @@ import { ArtifactsModule } from './artifacts/artifacts.module.js';
 import { PermissionsModule } from './permissions/permissions.module.js';
 import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { WebhookModule } from './webhooks/webhook.module.js';
 
 export interface AppModuleOptions {
   config: BerthConfig;
@@ -58,6 +59,7 @@ export class AppModule {
         ArtifactsModule,
         PermissionsModule,
         JobsModule,
+        WebhookModule,
         ConsoleModule.forRoot(),
       ],
       providers: [

@@ -62,6 +62,9 @@ export const PATH_PARAMETERS: Record<
   label_id: { kind: 'id', description: "The label's id" },
   mid: { kind: 'id', description: "The project member's id" },
   id: { kind: 'id', description: "The quota's id" },
+  webhook_policy_id: { kind: 'id', description: "The webhook policy's id" },
+  execution_id: { kind: 'id', description: "The execution's id" },
+  task_id: { kind: 'id', description: "The task's id" },
 };
 
 /** Marks a route that also takes form-encoded bodies (Harbor's login form, the OAuth2 token form). */

@@ -175,14 +175,20 @@ export class WebhookPolicyRepository {
     return result.count > 0;
   }
 
-  /** Deletes the policy and its deliveries (executions, their tasks and logs); false when it is gone. */
-  async delete(tx: Tx, id: bigint): Promise<boolean> {
-    return mapDatabaseErrors(async () => {
-      const prisma = prismaOf(tx);
-      await prisma.execution.deleteMany({ where: { vendorType: WEBHOOK_VENDOR_TYPE, vendorId: id } });
-      const result = await prisma.webhookPolicy.deleteMany({ where: { id } });
-      return result.count > 0;
-    });
+  /**
+   * Deletes the policy and its deliveries (executions, their tasks and logs) together, in `tx` or a
+   * transaction of its own; false when it is gone. A delivery running meanwhile finds its task gone
+   * and stops there.
+   */
+  async delete(id: bigint, tx?: Tx): Promise<boolean> {
+    const work = (inTx: Tx) =>
+      mapDatabaseErrors(async () => {
+        const prisma = prismaOf(inTx);
+        await prisma.execution.deleteMany({ where: { vendorType: WEBHOOK_VENDOR_TYPE, vendorId: id } });
+        const result = await prisma.webhookPolicy.deleteMany({ where: { id } });
+        return result.count > 0;
+      });
+    return tx ? work(tx) : this.database.transaction(work);
   }
 
   /**
