@@ -69,7 +69,7 @@ export async function sendGuarded(
   let headers = { ...request.headers };
   const redirects: string[] = [];
   for (;;) {
-    const addresses = await guard.addressesOf(url);
+    const addresses = await addressesOfHop(guard, url, redirects.length > 0);
     const answer = await exchange(url, addresses, {
       method,
       headers,
@@ -95,9 +95,7 @@ export async function sendGuarded(
     try {
       next = guard.parse(new URL(answer.location, url).toString());
     } catch (error) {
-      throw new TargetRefusedError(
-        `redirected to a refused address: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw new TargetRefusedError(`redirected to a refused address: ${messageOf(error)}`);
     }
     if (next.origin !== url.origin) {
       headers = Object.fromEntries(
@@ -114,6 +112,20 @@ export async function sendGuarded(
     redirects.push(next.toString());
     url = next;
   }
+}
+
+/** The checked addresses of a hop; a redirect's refusal says it was one. */
+async function addressesOfHop(guard: OutboundTargetGuard, url: URL, redirected: boolean) {
+  try {
+    return await guard.addressesOf(url);
+  } catch (error) {
+    if (!redirected || !(error instanceof TargetRefusedError)) throw error;
+    throw new TargetRefusedError(`redirected to a refused address: ${messageOf(error)}`);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface Exchange {
