@@ -56,13 +56,16 @@ describe('webhook deliveries', () => {
     return response.body[0];
   }
 
+  /** A task's log once its run's last line is in (the log is flushed after the status is set). */
   async function taskLog(policyId: number, executionId: number, taskId: number): Promise<string> {
-    const response = await admin.get(
-      `/projects/${project}/webhook/policies/${policyId}/executions/${executionId}/tasks/${taskId}/log`,
-    );
-    expect(response.status, response.text).toBe(200);
-    expect(response.headers.get('content-type')).toContain('text/plain');
-    return response.text;
+    return waitFor(`the log of task ${taskId}`, async () => {
+      const response = await admin.get(
+        `/projects/${project}/webhook/policies/${policyId}/executions/${executionId}/tasks/${taskId}/log`,
+      );
+      expect(response.status, response.text).toBe(200);
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      return /run \d+ (failed: |succeeded)/.test(response.text) && response.text;
+    });
   }
 
   beforeAll(async () => {

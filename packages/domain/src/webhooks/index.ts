@@ -27,3 +27,9 @@ export {
   type PayloadContext,
 } from './webhook-payload.js';
 export { WebhookSubscriber, type WebhookSubscriberDeps } from './webhook.subscriber.js';
+export {
+  tagRetentionNotice,
+  type RetainedArtifactChange,
+  type RetentionRuleInfo,
+  type TagRetentionRun,
+} from './webhook-notices.js';
