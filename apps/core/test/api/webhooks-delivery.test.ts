@@ -11,7 +11,7 @@ import type { ApiClient } from '../support/api-client.js';
 import { startCore, type CoreProcess } from '../support/core-process.js';
 import { assertHarborResponse } from '../support/harbor-swagger.js';
 import { adminClient, OCI_MANIFEST, RegistryClient, suffix, TestDb } from './projects-fixtures.js';
-import { expectedSignature, waitFor, WebhookReceiver } from './webhooks-support.js';
+import { expectedSignature, waitFor, WebhookReceiver, type Json } from './webhooks-support.js';
 
 describe('webhook deliveries', () => {
   let core: CoreProcess;
@@ -43,7 +43,7 @@ describe('webhook deliveries', () => {
     );
     expect(response.status, response.text).toBe(200);
     assertHarborResponse('ListExecutionsOfWebhookPolicy', 200, response.body);
-    return response.body as any[];
+    return response.body as Json[];
   }
 
   async function onlyTask(policyId: number, executionId: number) {
@@ -205,7 +205,7 @@ describe('webhook deliveries', () => {
     expect(triggers.status).toBe(200);
     assertHarborResponse('LastTrigger', 200, triggers.body);
     const byKey = new Map(
-      (triggers.body as any[]).map((t) => [`${t.policy_name}:${t.event_type}`, t] as const),
+      (triggers.body as Json[]).map((t) => [`${t.policy_name}:${t.event_type}`, t] as const),
     );
     expect(byKey.get('harbor format:PUSH_ARTIFACT')?.last_trigger_time).toEqual(expect.any(String));
     expect(byKey.get('harbor format:DELETE_ARTIFACT')?.last_trigger_time).toBeUndefined();
@@ -374,7 +374,7 @@ describe('webhook deliveries', () => {
     });
     // Written behind the API's back, as if the check at creation had been passed some other way:
     // the delivery checks again.
-    const sealed = await db.query<{ targets: any[] }>(
+    const sealed = await db.query<{ targets: Json[] }>(
       'SELECT targets FROM notification_policy WHERE id = $1',
       [moved.id],
     );

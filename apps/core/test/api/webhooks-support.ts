@@ -16,6 +16,10 @@ export interface ReceivedRequest {
   status: number;
 }
 
+/** A JSON value as a test asserts it: whatever the body is, `toMatchObject` checks it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
 type Behaviour =
   | { kind: 'fail-then-accept'; failures: number; status?: number }
   | { kind: 'redirect'; location: string; status?: number }
@@ -74,7 +78,7 @@ export class WebhookReceiver {
   }
 
   /** The JSON bodies received at `path` that pass `filter`. */
-  json(path: string, filter: (body: any) => boolean = () => true): any[] {
+  json(path: string, filter: (body: Json) => boolean = () => true): Json[] {
     return this.at(path)
       .map((request) => JSON.parse(request.body.toString('utf8')) as unknown)
       .filter(filter);

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { BlobRecord, NewManifest, RegistryEvent } from '@berth/distribution';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PgMetadataStore, QUOTA_WARNING_PERCENT, createPool } from '../../src/index.js';
+import { PgMetadataStore, QUOTA_WARNING_PERCENT, createPool, type Notification } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.js';
 
 function digestOf(content: string): string {
@@ -48,7 +48,7 @@ describe(`${PgMetadataStore.name} quota notices`, () => {
   let sut: PgMetadataStore;
 
   async function notices(project: string) {
-    const { rows } = await pool.query<{ payload: { notification: Record<string, any> } }>(
+    const { rows } = await pool.query<{ payload: { notification: Notification } }>(
       `SELECT payload FROM outbox_event WHERE topic = 'notification' AND payload->'notification'->>'projectName' = $1
        ORDER BY id`,
       [project],
@@ -127,7 +127,9 @@ describe(`${PgMetadataStore.name} quota notices`, () => {
       repository: `${project}/app`,
       resources: [{ digest: refused.manifest.digest, tag: 'big' }],
       operator: 'pusher',
-      eventData: { custom_attributes: { Details: refused.result.ok ? '' : refused.result.denied } },
+      eventData: {
+        custom_attributes: { Details: 'denied' in refused.result ? refused.result.denied : '' },
+      },
     });
     const { rows } = await pool.query(
       `SELECT 1 FROM outbox_event WHERE topic = 'registry' AND partition_key = $1`,

@@ -13,7 +13,7 @@ import {
 const DIGEST = `sha256:${'a'.repeat(64)}`;
 
 function event(
-  overrides: Partial<RegistryEvent> & { target?: Partial<RegistryEvent['target']> } = {},
+  overrides: Omit<Partial<RegistryEvent>, 'target'> & { target?: Partial<RegistryEvent['target']> } = {},
 ): RegistryEvent {
   return {
     id: '0b6f4a2e-8d0e-4d8a-9d3c-5f3b8e1f0c11',

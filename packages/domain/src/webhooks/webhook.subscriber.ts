@@ -111,7 +111,10 @@ export class WebhookSubscriber implements OutboxSubscriber {
 
     const prepared = await this.deps.database.transaction(async (tx) => {
       const created: PreparedExecution[] = [];
-      for (const delivery of deliveries) created.push(await this.createDelivery(tx, delivery));
+      for (const delivery of deliveries) {
+        const execution = await this.createDelivery(tx, delivery);
+        if (execution) created.push(execution);
+      }
       await this.deps.policies.recordTriggers(
         tx,
         deliveries.map(({ subscription, occurrence }) => ({
@@ -139,10 +142,30 @@ export class WebhookSubscriber implements OutboxSubscriber {
       });
   }
 
-  private createDelivery(tx: Parameters<JobService['createExecution']>[0], delivery: Delivery) {
+  /**
+   * The delivery's execution, or null when its task could never run (a target stored with an
+   * address no task accepts): that is skipped with a warning, since throwing would hold up every
+   * later event of the outbox for good.
+   */
+  private async createDelivery(
+    tx: Parameters<JobService['createExecution']>[0],
+    delivery: Delivery,
+  ): Promise<PreparedExecution | null> {
     const { subscription, targetIndex, occurrence, payload } = delivery;
     const { policy } = subscription;
     const target = policy.targets[targetIndex]!;
+    const task = {
+      policyId: Number(policy.id),
+      eventType: occurrence.eventType,
+      eventId: occurrence.eventId,
+      address: target.address,
+    };
+    if (!webhookJob.payload.safeParse(task).success) {
+      this.deps.logger?.warn(
+        `webhooks: policy ${policy.id} target ${targetIndex + 1} cannot be delivered to (its address is invalid); skipped`,
+      );
+      return null;
+    }
     const body = formatBody(payload, target, {
       projectId: policy.projectId,
       policyId: policy.id,
@@ -159,16 +182,7 @@ export class WebhookSubscriber implements OutboxSubscriber {
         content_type: body.contentType,
         payload: body.body,
       },
-      tasks: [
-        {
-          payload: {
-            policyId: Number(policy.id),
-            eventType: occurrence.eventType,
-            eventId: occurrence.eventId,
-            address: target.address,
-          },
-        },
-      ],
+      tasks: [{ payload: task }],
     });
   }
 

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendGuarded } from '../../src/net/guarded-http.js';
@@ -168,6 +170,23 @@ describe(sendGuarded.name, () => {
     });
     expect(response.status).toBe(200);
     expect(response.bodySnippet).toBe('x'.repeat(16));
+  });
+
+  it('verifies certificates unless told to skip (Harbor’s skip_cert_verify)', async () => {
+    // A self-signed certificate for hooks.test and 127.0.0.1, valid until 2126 (fixtures/).
+    const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url));
+    const tls = createTlsServer(
+      { key: fixture('self-signed.key.pem'), cert: fixture('self-signed.cert.pem') },
+      (req, res) => res.end(`tls ${req.headers.host}`),
+    );
+    servers.push(tls);
+    const port = await new Promise<number>((resolve) =>
+      tls.listen(0, '127.0.0.1', () => resolve((tls.address() as AddressInfo).port)),
+    );
+    const target = `https://hooks.test:${port}/`;
+    await expect(sendGuarded(guard, target, { ...post, headers })).rejects.toThrow(/self-signed|self signed/);
+    const response = await sendGuarded(guard, target, { ...post, headers, skipCertVerify: true });
+    expect(response).toMatchObject({ status: 200, bodySnippet: `tls hooks.test:${port}` });
   });
 
   it('refuses the first target without connecting when its address is forbidden', async () => {
