@@ -53,6 +53,15 @@ describe("a real core's answers against Harbor's swagger", () => {
     };
     const projectId = await created('/projects', { project_name: PROJECT });
     values.id = projectId;
+    // A webhook policy to a name that does not resolve: the push below gives it a delivery (which
+    // fails and retries), so its execution, task and log can be read.
+    values.webhook_policy_id = await created(`/projects/${PROJECT}/webhook/policies`, {
+      name: 'compat',
+      targets: [{ type: 'http', address: 'https://compat-hooks.invalid/hook' }],
+      event_types: ['PUSH_ARTIFACT'],
+      enabled: true,
+    });
+    QUERIES.ListWebhookJobs = `policy_id=${values.webhook_policy_id}`;
     await new RegistryClient(core.url, admin.credentials).pushImage(
       `${PROJECT}/${REPOSITORY}`,
       TAG,
@@ -86,6 +95,15 @@ describe("a real core's answers against Harbor's swagger", () => {
     expect(robot.status, robot.text).toBe(201);
     expect(harborResponseProblems('CreateRobot', 201, robot.body)).toEqual([]);
     values.robot_id = String(robot.body.id);
+    const executionsPath = `/projects/${PROJECT}/webhook/policies/${values.webhook_policy_id}/executions`;
+    for (let tries = 0; !values.execution_id && tries < 100; tries++) {
+      const executions = await admin.get(executionsPath);
+      if (executions.body[0]) values.execution_id = String(executions.body[0].id);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const tasks = await admin.get(`${executionsPath}/${values.execution_id}/tasks`);
+    expect(tasks.status, tasks.text).toBe(200);
+    values.task_id = String(tasks.body[0].id);
   });
 
   afterAll(async () => {
