@@ -25,6 +25,7 @@ import { PermissionsModule } from './permissions/permissions.module.js';
 import { JobServiceModule } from './jobservice/jobservice.module.js';
 import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { JobsModule } from './jobs/jobs.module.js';
+import { WebhookModule } from './webhooks/webhook.module.js';
 
 export interface AppModuleOptions {
   config: BerthConfig;
@@ -60,6 +61,7 @@ export class AppModule {
         PermissionsModule,
         JobServiceModule,
         JobsModule,
+        WebhookModule,
         ConsoleModule.forRoot(),
       ],
       providers: [

@@ -9,7 +9,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { Database } from '@berth/db';
-import { JobRuntime } from '@berth/domain';
+import { JobRuntime, SecretBox, readInstanceKey } from '@berth/domain';
 import type { JobKind, JobProcessor } from '@berth/jobs';
 import { createJobQueue } from '@berth/queue';
 import type { WorkerConfig } from './worker.config.js';
@@ -72,6 +72,13 @@ export class WorkerModule {
               warn: (message: string) => logger.warn(message),
               error: (message: string) => logger.error(message),
             };
+            // The core's instance key opens the webhook policies' secrets; the worker never makes one.
+            const instanceKey = readInstanceKey(config.secretKey, config.dataDir);
+            if (!instanceKey) {
+              logger.warn(
+                'no instance key (BERTH_SECRET_KEY, or secret.key in BERTH_DATA_DIR): webhook deliveries will fail',
+              );
+            }
             return new JobRuntime({
               database,
               queue: createJobQueue({
@@ -89,6 +96,10 @@ export class WorkerModule {
                 workerTimeoutMs: config.jobs.workerTimeoutMs,
                 reconcileMs: config.jobs.reconcileMs,
                 closeGraceMs: config.jobs.shutdownGraceMs,
+              },
+              webhooks: {
+                secrets: instanceKey ? new SecretBox(instanceKey) : null,
+                allowPrivateTargets: config.allowPrivateTargets,
               },
               logger: log,
             });

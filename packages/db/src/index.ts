@@ -1,4 +1,4 @@
-export { PgMetadataStore } from './pg-metadata-store.js';
+export { PgMetadataStore, QUOTA_WARNING_PERCENT } from './pg-metadata-store.js';
 export {
   PRISMA_MIGRATE_LOCK_KEY,
   defaultMigrationsDir,
@@ -28,6 +28,12 @@ export {
   type OutboxDispatcherOptions,
   type OutboxSubscriber,
 } from './outbox/outbox-dispatcher.js';
-export type { AuditRecord, OutboxEntry, OutboxMessage, OutboxTopic } from './outbox/outbox-message.js';
+export type {
+  AuditRecord,
+  Notification,
+  OutboxEntry,
+  OutboxMessage,
+  OutboxTopic,
+} from './outbox/outbox-message.js';
 export { OutboxRepository } from './outbox/outbox.repository.js';
 export * from './repositories/index.js';

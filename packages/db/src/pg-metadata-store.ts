@@ -10,8 +10,10 @@ import type {
   StoredManifest,
   UploadSession,
 } from '@berth/distribution';
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { Database } from './database.js';
+import type { OutboxMessage } from './outbox/outbox-message.js';
 import { appendToOutbox } from './outbox/outbox.repository.js';
 
 /**
@@ -156,8 +158,9 @@ export class PgMetadataStore implements MetadataStore {
   ): Promise<CommitManifestResult> {
     const blobDigests = unique(manifest.blobs.map((blob) => blob.digest));
     const childDigests = unique(manifest.manifests.map((child) => child.digest));
+    let refusal: OutboxMessage | null = null;
 
-    return this.transaction<CommitManifestResult>(async (client) => {
+    const result = await this.transaction<CommitManifestResult>(async (client) => {
       // The repository and, locked, the links of the blobs the manifest needs: one round trip.
       const { rows } = await client.query<{ id: string; linked: string[] }>({
         ...SQL.repositoryWithLinkedBlobs,
@@ -193,13 +196,43 @@ export class PgMetadataStore implements MetadataStore {
       }
       // The project row is the lock every push into the project shares, and the outbox's
       // partition lock comes after it: both are taken at the end and held only to the commit.
+      let warning: OutboxMessage | null = null;
       if (created) {
-        const denied = await chargeQuota(client, repositoryId, manifest, blobDigests);
-        if (denied) return new Rollback({ ok: false, denied });
+        const charge = await chargeQuota(client, repositoryId, manifest, blobDigests);
+        if (charge?.denied) {
+          refusal = quotaNotification(
+            'QUOTA_EXCEED',
+            charge.projectName,
+            repository,
+            manifest,
+            events,
+            charge.denied,
+          );
+          return new Rollback({ ok: false, denied: charge.denied });
+        }
+        if (charge?.warning) {
+          warning = quotaNotification(
+            'QUOTA_WARNING',
+            charge.projectName,
+            repository,
+            manifest,
+            events,
+            charge.warning,
+          );
+        }
       }
-      await recordEvents(client, events);
+      await recordEvents(client, events, warning ? [warning] : []);
       return { ok: true, created };
     });
+    // The refused push rolled back with its events; its notice is written on its own. The push is
+    // answered DENIED whatever becomes of the notice, so a failure to write it is not the client's.
+    if (refusal) {
+      await appendToOutbox(this.pool, [refusal]).then(
+        () => this.database?.committed(),
+        () => undefined,
+      );
+    }
+    return result;
   }
 
   async tagManifest(
@@ -390,12 +423,51 @@ export class PgMetadataStore implements MetadataStore {
   }
 }
 
-/** Writes a change's events to the outbox, the last statement of its transaction. */
-async function recordEvents(client: pg.PoolClient, events: RegistryEvent[]): Promise<void> {
-  if (events.length > 0) {
-    await appendToOutbox(client, [{ topic: 'registry', events }]);
+/** Writes a change's events (and notices) to the outbox, the last statement of its transaction. */
+async function recordEvents(
+  client: pg.PoolClient,
+  events: RegistryEvent[],
+  notifications: OutboxMessage[] = [],
+): Promise<void> {
+  const messages: OutboxMessage[] = [
+    ...(events.length > 0 ? [{ topic: 'registry' as const, events }] : []),
+    ...notifications,
+  ];
+  if (messages.length > 0) {
+    await appendToOutbox(client, messages);
     wroteEvents.add(client);
   }
+}
+
+/**
+ * Harbor's QUOTA_WARNING is sent when a push leaves the project's usage at or above this percent
+ * of its limit, having been below it (Harbor's default warning level).
+ */
+export const QUOTA_WARNING_PERCENT = 85;
+
+/** A quota notice for webhooks about the push of `manifest` (Harbor's quota event). */
+function quotaNotification(
+  eventType: 'QUOTA_EXCEED' | 'QUOTA_WARNING',
+  projectName: string,
+  repository: string,
+  manifest: NewManifest,
+  events: RegistryEvent[],
+  details: string,
+): OutboxMessage {
+  const first = events[0];
+  return {
+    topic: 'notification',
+    id: randomUUID(),
+    occurredAt: first ? new Date(first.timestamp) : new Date(),
+    notification: {
+      eventType,
+      projectName,
+      repository,
+      resources: [{ digest: manifest.digest, ...(first?.target.tag ? { tag: first.target.tag } : {}) }],
+      operator: first?.actor.name ?? 'anonymous',
+      eventData: { custom_attributes: { Details: details } },
+    },
+  };
 }
 
 /** Clients whose open transaction wrote events: their commit tells the dispatcher. */
@@ -508,20 +580,21 @@ async function insertManifest(
  * Counts a newly stored manifest toward its project: one more reference to each of its blobs and
  * to itself, and the size of those the project did not hold yet added to its usage, in one
  * statement. Returns the refusal message when that would exceed the project's limit (the caller
- * rolls back), else null.
+ * rolls back), the warning when it took the usage to `QUOTA_WARNING_PERCENT` of the limit, or null.
  */
 async function chargeQuota(
   client: pg.PoolClient,
   repositoryId: string,
   manifest: NewManifest,
   blobDigests: string[],
-): Promise<string | null> {
+): Promise<{ projectName: string; denied?: string; warning?: string } | null> {
   const { rows } = await client.query<{
     added: string;
     charged: boolean;
     name: string;
     quota_limit: string;
     quota_used: string;
+    used_after: string | null;
   }>({
     ...SQL.chargeQuota,
     values: [repositoryId, blobDigests, manifest.digest, manifest.size],
@@ -529,12 +602,28 @@ async function chargeQuota(
   const row = rows[0];
   if (!row) throw new Error(`repository ${repositoryId} has no project`);
   const added = Number(row.added);
-  if (added === 0 || row.charged) return null;
+  if (added === 0) return null;
+  const limit = Number(row.quota_limit);
+  if (row.charged) {
+    // The usage after this charge, read from the row the UPDATE wrote: of concurrent pushes, the
+    // one that crossed the level is the one whose before and after straddle it.
+    const after = Number(row.used_after);
+    const level = (limit * QUOTA_WARNING_PERCENT) / 100;
+    if (limit <= 0 || after < level || after - added >= level) return null;
+    return {
+      projectName: row.name,
+      warning:
+        `quota usage reach ${QUOTA_WARNING_PERCENT}%: resource storage used ${formatBytes(after)} ` +
+        `of ${formatBytes(limit)}`,
+    };
+  }
   // The usage shown is the statement's snapshot: the refusal itself was decided on the latest row.
-  return (
-    `quota exceeded: pushing ${manifest.digest} adds ${formatBytes(added)} to project ${row.name}, ` +
-    `which uses ${formatBytes(Number(row.quota_used))} of its ${formatBytes(Number(row.quota_limit))} storage limit`
-  );
+  return {
+    projectName: row.name,
+    denied:
+      `quota exceeded: pushing ${manifest.digest} adds ${formatBytes(added)} to project ${row.name}, ` +
+      `which uses ${formatBytes(Number(row.quota_used))} of its ${formatBytes(limit)} storage limit`,
+  };
 }
 
 /** Undoes chargeQuota for a deleted manifest: `digests` are its blob references and its own digest. */
@@ -742,9 +831,9 @@ const SQL = {
         FROM target, added
         WHERE p.id = target.id AND added.bytes > 0
           AND (p.quota_limit < 0 OR p.quota_used + added.bytes <= p.quota_limit)
-        RETURNING p.id)
+        RETURNING p.id, p.quota_used)
       SELECT added.bytes AS added, EXISTS (SELECT 1 FROM updated) AS charged,
-        p.name, p.quota_limit, p.quota_used
+        p.name, p.quota_limit, p.quota_used, (SELECT quota_used FROM updated) AS used_after
       FROM added, target JOIN project p ON p.id = target.id`,
   },
   addQuotaUsed: {

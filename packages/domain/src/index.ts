@@ -2,3 +2,6 @@ export { AuditLogSubscriber, auditOfRegistryEvent } from './audit/audit-log.subs
 export { PullStatisticsSubscriber } from './registry/pull-statistics.subscriber.js';
 export * from './rbac/index.js';
 export * from './jobs/index.js';
+export * from './net/index.js';
+export * from './crypto/index.js';
+export * from './webhooks/index.js';

@@ -82,14 +82,20 @@ export const retentionJob = defineJobKind({
   exclusive: (payload) => `repository:${payload.repository}`,
 });
 
-/** One delivery of one event to one webhook policy's target. */
+/**
+ * One delivery of one event to one target of a webhook policy. The body to send is the execution's
+ * `extra_attrs.payload` (formatted when the event fired, so every attempt sends the same bytes);
+ * the target's credentials are read from the policy when it runs.
+ */
 export const ZWebhookPayload = z
   .object({
     policyId: ZId,
     /** Harbor's event type (`PUSH_ARTIFACT`…). */
     eventType: z.string().min(1).max(64),
-    /** The outbox event it comes from, so a redelivered event is sent once. */
+    /** The event it delivers (an outbox event's id), so a redelivered event is sent once. */
     eventId: z.string().min(1).max(128),
+    /** The target's address when the event fired: the delivery goes to the policy's target with it. */
+    address: z.string().min(1).max(2048),
   })
   .strict();
 export type TWebhookPayload = z.output<typeof ZWebhookPayload>;
@@ -101,8 +107,10 @@ export const webhookJob = defineJobKind({
   payload: ZWebhookPayload,
   execution: 'one',
   concurrency: 5,
-  attempts: 5,
-  backoff: { type: 'exponential', delayMs: 5000 },
+  // Retries 2 s, 4 s, … 128 s apart (doubled with jitter on pg-boss): about 4 to 8 minutes in all,
+  // enough for a receiver's restart, short enough that events are not sent long after the fact.
+  attempts: 8,
+  backoff: { type: 'exponential', delayMs: 2000 },
 });
 
 /** Every kind, in the order the job service lists them. */

@@ -86,7 +86,7 @@ export class ArtifactController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     const location = await this.artifacts.copy(
-      { principal, clientIp: request.ip },
+      { principal, clientIp: request.ip, host: request.host },
       project,
       name,
       query.from,
@@ -116,7 +116,12 @@ export class ArtifactController {
     @Param('reference') reference: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    return this.artifacts.delete({ principal, clientIp: request.ip }, project, name, reference);
+    return this.artifacts.delete(
+      { principal, clientIp: request.ip, host: request.host },
+      project,
+      name,
+      reference,
+    );
   }
 
   @Get(`${ARTIFACT}/tags`)
@@ -144,7 +149,13 @@ export class ArtifactController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.artifacts.createTag({ principal, clientIp: request.ip }, project, name, reference, tag);
+    await this.artifacts.createTag(
+      { principal, clientIp: request.ip, host: request.host },
+      project,
+      name,
+      reference,
+      tag,
+    );
     reply.header('Location', `${request.url.split('?')[0]}/${tag.name}`);
   }
 
@@ -159,7 +170,13 @@ export class ArtifactController {
     @Param('tag_name') tagName: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    return this.artifacts.deleteTag({ principal, clientIp: request.ip }, project, name, reference, tagName);
+    return this.artifacts.deleteTag(
+      { principal, clientIp: request.ip, host: request.host },
+      project,
+      name,
+      reference,
+      tagName,
+    );
   }
 
   @Get(`${ARTIFACT}/accessories`)

@@ -7,6 +7,8 @@ import { HarborError } from '../common/harbor-error.js';
 export interface RequestContext {
   principal: Principal;
   clientIp: string;
+  /** The request's `Host` (webhooks' resource URLs name it when there is no external URL). */
+  host?: string;
 }
 
 /**
@@ -16,7 +18,13 @@ export interface RequestContext {
 export function apiOrigin(context: RequestContext): ChangeOrigin {
   return {
     actor: context.principal.kind === 'anonymous' ? null : principalName(context.principal),
-    request: { id: randomUUID(), addr: context.clientIp, host: '', method: 'API', useragent: 'berth-api' },
+    request: {
+      id: randomUUID(),
+      addr: context.clientIp,
+      host: context.host ?? '',
+      method: 'API',
+      useragent: 'berth-api',
+    },
     sourceAddr: '',
   };
 }

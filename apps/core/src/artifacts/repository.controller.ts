@@ -76,6 +76,6 @@ export class RepositoryController {
     @Param('repository_name') name: string,
     @Req() request: FastifyRequest,
   ): Promise<void> {
-    return this.repositories.delete({ principal, clientIp: request.ip }, project, name);
+    return this.repositories.delete({ principal, clientIp: request.ip, host: request.host }, project, name);
   }
 }

@@ -65,6 +65,9 @@ export const PATH_PARAMETERS: Record<
   pool_id: { kind: 'text', description: "The worker pool's id (a worker process), or `all`" },
   job_id: { kind: 'text', description: "The job's id, as the job service's workers show it (`task:<id>`)" },
   job_type: { kind: 'text', description: 'The job type (`GARBAGE_COLLECTION`, `RETENTION`, …), or `all`' },
+  webhook_policy_id: { kind: 'id', description: "The webhook policy's id" },
+  execution_id: { kind: 'id', description: "The execution's id" },
+  task_id: { kind: 'id', description: "The task's id" },
 };
 
 /** Marks a route that also takes form-encoded bodies (Harbor's login form, the OAuth2 token form). */

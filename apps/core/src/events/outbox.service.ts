@@ -5,13 +5,21 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { AuditLogRepository, Database, OutboxDispatcher, PullStatisticsRepository } from '@berth/db';
-import { AuditLogSubscriber, PullStatisticsSubscriber } from '@berth/domain';
+import {
+  AuditLogRepository,
+  Database,
+  OutboxDispatcher,
+  PullStatisticsRepository,
+  WebhookPolicyRepository,
+} from '@berth/db';
+import { AuditLogSubscriber, JobService, PullStatisticsSubscriber, WebhookSubscriber } from '@berth/domain';
+import type { BerthConfig } from '../config/config.js';
+import { BERTH_CONFIG } from '../config/config.constants.js';
 import { RegistryEventBatcher } from './registry-event-batcher.js';
 
 /**
  * Runs this process's outbox dispatcher (only one process on a database delivers at a time; the
- * others stand by) with the core's subscribers: the audit log and pull statistics.
+ * others stand by) with the core's subscribers: the audit log, pull statistics and webhooks.
  */
 @Injectable()
 export class OutboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -24,10 +32,20 @@ export class OutboxService implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(AuditLogRepository) auditLog: AuditLogRepository,
     @Inject(PullStatisticsRepository) statistics: PullStatisticsRepository,
     @Inject(RegistryEventBatcher) private readonly pulls: RegistryEventBatcher,
+    @Inject(WebhookPolicyRepository) webhookPolicies: WebhookPolicyRepository,
+    @Inject(JobService) jobs: JobService,
+    @Inject(BERTH_CONFIG) config: BerthConfig,
   ) {
+    const webhooks = new WebhookSubscriber({
+      database,
+      policies: webhookPolicies,
+      jobs,
+      externalUrl: config.externalUrl,
+      logger: { warn: (message) => this.logger.warn(message) },
+    });
     this.dispatcher = new OutboxDispatcher(
       database,
-      [new AuditLogSubscriber(auditLog), new PullStatisticsSubscriber(statistics)],
+      [new AuditLogSubscriber(auditLog), new PullStatisticsSubscriber(statistics), webhooks],
       {
         logger: {
           warn: (message) => this.logger.warn(message),

@@ -8,7 +8,7 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Database } from '@berth/db';
-import { JobRuntime, JobScheduleService, JobService } from '@berth/domain';
+import { JobRuntime, JobScheduleService, JobService, SecretBox } from '@berth/domain';
 import { createJobQueue } from '@berth/queue';
 import { redactDatabaseUrl as redactUrl, type BerthConfig } from '../config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from '../config/config.constants.js';
@@ -47,8 +47,8 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   providers: [
     {
       provide: JobRuntime,
-      inject: [Database, DATABASE_URL, BERTH_CONFIG],
-      useFactory: (database: Database, databaseUrl: string, config: BerthConfig) => {
+      inject: [Database, DATABASE_URL, BERTH_CONFIG, SecretBox],
+      useFactory: (database: Database, databaseUrl: string, config: BerthConfig, secrets: SecretBox) => {
         const logger = new Logger('Jobs');
         const log = {
           log: (message: string) => logger.log(message),
@@ -71,6 +71,7 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
             reconcileMs: config.jobs.reconcileMs,
             closeGraceMs: config.jobs.shutdownGraceMs,
           },
+          webhooks: { secrets, allowPrivateTargets: config.allowPrivateTargets },
           logger: log,
         });
       },

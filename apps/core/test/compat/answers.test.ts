@@ -1,4 +1,3 @@
-import { createPool } from '@berth/db';
 /**
  * Answers of a real core against Harbor's swagger: one core with a project, a pushed image, a
  * label on it, a robot, a user, a user group and a member; then every GET of Berth's document that
@@ -44,7 +43,6 @@ describe("a real core's answers against Harbor's swagger", () => {
     meta_name: 'public',
     pool_id: 'all',
     job_type: 'all',
-    job_id: 'task:compat',
   };
 
   beforeAll(async () => {
@@ -57,6 +55,15 @@ describe("a real core's answers against Harbor's swagger", () => {
     };
     const projectId = await created('/projects', { project_name: PROJECT });
     values.id = projectId;
+    // A webhook policy to a name that does not resolve: the push below gives it a delivery (which
+    // fails and retries), so its execution, task and log can be read.
+    values.webhook_policy_id = await created(`/projects/${PROJECT}/webhook/policies`, {
+      name: 'compat',
+      targets: [{ type: 'http', address: 'https://compat-hooks.invalid/hook' }],
+      event_types: ['PUSH_ARTIFACT'],
+      enabled: true,
+    });
+    QUERIES.ListWebhookJobs = `policy_id=${values.webhook_policy_id}`;
     await new RegistryClient(core.url, admin.credentials).pushImage(
       `${PROJECT}/${REPOSITORY}`,
       TAG,
@@ -90,17 +97,17 @@ describe("a real core's answers against Harbor's swagger", () => {
     expect(robot.status, robot.text).toBe(201);
     expect(harborResponseProblems('CreateRobot', 201, robot.body)).toEqual([]);
     values.robot_id = String(robot.body.id);
-    // A finished job with a log, for the job service's log (no API runs one on its own here).
-    const pool = createPool(core.databaseUrl, { max: 1 });
-    try {
-      await pool.query(
-        `WITH e AS (INSERT INTO execution (vendor_type, job_kind, status, trigger) VALUES ('PURGE_AUDIT_LOG', 'purge_audit', 'Success', 'MANUAL') RETURNING id),
-         t AS (INSERT INTO task (execution_id, job_id, payload, status) SELECT id, 'task:compat', '{}', 'Success' FROM e RETURNING id)
-         INSERT INTO task_log (task_id, level, message) SELECT id, 'INFO', 'compat' FROM t`,
-      );
-    } finally {
-      await pool.end();
+    const executionsPath = `/projects/${PROJECT}/webhook/policies/${values.webhook_policy_id}/executions`;
+    for (let tries = 0; !values.execution_id && tries < 100; tries++) {
+      const executions = await admin.get(executionsPath);
+      if (executions.body[0]) values.execution_id = String(executions.body[0].id);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
     }
+    const tasks = await admin.get(`${executionsPath}/${values.execution_id}/tasks`);
+    expect(tasks.status, tasks.text).toBe(200);
+    values.task_id = String(tasks.body[0].id);
+    // The delivery's task is a job of the job service: its log is Harbor's job log.
+    values.job_id = `task:${values.task_id}`;
   });
 
   afterAll(async () => {

@@ -27,6 +27,8 @@ const BERTH_OWN_OPERATIONS = new Set([
   'listUserGroupMembers',
   'addUserGroupMember',
   'removeUserGroupMember',
+  // A webhook policy's new signing secret (docs/webhooks.md).
+  'regenerateWebhookPolicySecret',
 ]);
 
 /** Query parameters Berth takes beyond Harbor's, by operation, with why. */

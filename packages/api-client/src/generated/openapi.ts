@@ -994,6 +994,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListWebhookPoliciesOfProject"];
+        put?: never;
+        post: operations["CreateWebhookPolicyOfProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetWebhookPolicyOfProject"];
+        put: operations["UpdateWebhookPolicyOfProject"];
+        post?: never;
+        delete: operations["DeleteWebhookPolicyOfProject"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["regenerateWebhookPolicySecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListExecutionsOfWebhookPolicy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListTasksOfWebhookExecution"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/executions/{execution_id}/tasks/{task_id}/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetLogsOfWebhookTask"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/lasttrigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["LastTrigger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListWebhookJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/webhook/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GetSupportedEventTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2.0/system/CVEAllowlist": {
         parameters: {
             query?: never;
@@ -1164,6 +1308,20 @@ export interface components {
         Errors: {
             errors: components["schemas"]["Error"][];
         };
+        Execution: {
+            id: number;
+            vendor_type: string;
+            vendor_id: number;
+            status: string;
+            status_message: string;
+            metrics: components["schemas"]["Metrics"];
+            trigger: string;
+            extra_attrs: {
+                [key: string]: unknown;
+            };
+            start_time: string;
+            end_time?: string;
+        };
         GeneralInfo: {
             auth_mode: string;
             primary_auth_mode: boolean;
@@ -1222,6 +1380,15 @@ export interface components {
             principal: string;
             password: string;
         };
+        Metrics: {
+            task_count: number;
+            success_task_count: number;
+            error_task_count: number;
+            pending_task_count: number;
+            running_task_count: number;
+            scheduled_task_count: number;
+            stopped_task_count: number;
+        };
         OAuthTokenForm: {
             /** @enum {string} */
             grant_type: "password" | "refresh_token";
@@ -1261,6 +1428,10 @@ export interface components {
         PasswordReq: {
             old_password?: string;
             new_password: string;
+        };
+        PayloadFormat: {
+            notify_type: string;
+            formats: string[];
         };
         Permission: {
             resource: string;
@@ -1598,6 +1769,11 @@ export interface components {
             value: string;
             editable: boolean;
         };
+        SupportedWebhookEventTypes: {
+            event_type: string[];
+            notify_type: string[];
+            payload_formats: components["schemas"]["PayloadFormat"][];
+        };
         Tag: {
             id: number;
             repository_id: number;
@@ -1609,6 +1785,20 @@ export interface components {
         };
         TagCreate: {
             name: string;
+        };
+        Task: {
+            id: number;
+            execution_id: number;
+            status: string;
+            status_message: string;
+            run_count: number;
+            extra_attrs: {
+                [key: string]: unknown;
+            };
+            creation_time: string;
+            update_time: string;
+            start_time?: string;
+            end_time?: string;
         };
         TokenResponse: {
             token: string;
@@ -1680,6 +1870,90 @@ export interface components {
         };
         UserSysAdminFlag: {
             sysadmin_flag: boolean;
+        };
+        WebhookJob: {
+            id: number;
+            policy_id: number;
+            event_type: string;
+            notify_type: string;
+            status: string;
+            job_detail: string;
+            creation_time: string;
+            update_time: string;
+        };
+        WebhookLastTrigger: {
+            policy_name: string;
+            event_type: string;
+            enabled: boolean;
+            creation_time: string;
+            last_trigger_time?: string;
+        };
+        WebhookPolicy: {
+            id: number;
+            name: string;
+            description: string;
+            project_id: number;
+            targets: components["schemas"]["WebhookTargetObject"][];
+            event_types: string[];
+            creator: string;
+            creation_time: string;
+            update_time: string;
+            enabled: boolean;
+        };
+        WebhookPolicyCreate: {
+            name: string;
+            description?: string;
+            targets: {
+                /**
+                 * @default http
+                 * @enum {string}
+                 */
+                type: "http" | "slack";
+                address: string;
+                auth_header?: string;
+                skip_cert_verify?: boolean;
+                payload_format?: ("Default" | "CloudEvents") | "";
+            }[];
+            event_types: ("PUSH_ARTIFACT" | "PULL_ARTIFACT" | "DELETE_ARTIFACT" | "QUOTA_EXCEED" | "QUOTA_WARNING" | "SCANNING_FAILED" | "SCANNING_STOPPED" | "SCANNING_COMPLETED" | "REPLICATION" | "TAG_RETENTION")[];
+            enabled?: boolean;
+            id?: number;
+            project_id?: number;
+            creator?: string;
+            creation_time?: string;
+            update_time?: string;
+        };
+        WebhookPolicyUpdate: {
+            name: string;
+            description?: string;
+            targets: {
+                /**
+                 * @default http
+                 * @enum {string}
+                 */
+                type: "http" | "slack";
+                address: string;
+                auth_header?: string;
+                skip_cert_verify?: boolean;
+                payload_format?: ("Default" | "CloudEvents") | "";
+            }[];
+            event_types: ("PUSH_ARTIFACT" | "PULL_ARTIFACT" | "DELETE_ARTIFACT" | "QUOTA_EXCEED" | "QUOTA_WARNING" | "SCANNING_FAILED" | "SCANNING_STOPPED" | "SCANNING_COMPLETED" | "REPLICATION" | "TAG_RETENTION")[];
+            enabled?: boolean;
+            id?: number;
+            project_id?: number;
+            creator?: string;
+            creation_time?: string;
+            update_time?: string;
+        };
+        WebhookSigningSecret: {
+            /** @description The HMAC-SHA256 key of the X-Harbor-Signature header */
+            secret: string;
+        };
+        WebhookTargetObject: {
+            type: string;
+            address: string;
+            auth_header?: string;
+            skip_cert_verify: boolean;
+            payload_format?: string;
         };
         Worker: {
             id: string;
@@ -4979,6 +5253,490 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SchedulerStatus"];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    ListWebhookPoliciesOfProject: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                q?: string;
+                sort?: string;
+            };
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPolicy"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    CreateWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    /** @description The location of the resource */
+                    Location?: string;
+                    /** @description Berth: the HMAC-SHA256 key of the deliveries’ X-Harbor-Signature, shown this once */
+                    "X-Berth-Webhook-Secret"?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    GetWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookPolicy"];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    UpdateWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookPolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    DeleteWebhookPolicyOfProject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    regenerateWebhookPolicySecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSigningSecret"];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    ListExecutionsOfWebhookPolicy: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                q?: string;
+                sort?: string;
+            };
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Execution"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    ListTasksOfWebhookExecution: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                q?: string;
+                sort?: string;
+            };
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+                /** @description The execution's id */
+                execution_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    GetLogsOfWebhookTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The webhook policy's id */
+                webhook_policy_id: number;
+                /** @description The execution's id */
+                execution_id: number;
+                /** @description The task's id */
+                task_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    LastTrigger: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookLastTrigger"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    ListWebhookJobs: {
+        parameters: {
+            query: {
+                page?: number;
+                page_size?: number;
+                q?: string;
+                sort?: string;
+                policy_id: number;
+                status?: string[];
+            };
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookJob"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    GetSupportedEventTypes: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportedWebhookEventTypes"];
                 };
             };
             /** @description An error, in Harbor's shape */

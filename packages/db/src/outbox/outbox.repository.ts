@@ -3,7 +3,7 @@ import type { RegistryEvent } from '@berth/distribution';
 import type pg from 'pg';
 import { prismaOf, type Database, type Tx } from '../database.js';
 import { mapDatabaseErrors } from '../errors.js';
-import { partitionKeyOf, type OutboxEntry, type OutboxMessage } from './outbox-message.js';
+import { partitionKeyOf, type Notification, type OutboxEntry, type OutboxMessage } from './outbox-message.js';
 
 /** Anything that runs SQL: a pool, or a client inside a transaction (PgMetadataStore's). */
 export type SqlRunner = Pick<pg.ClientBase, 'query'>;
@@ -117,12 +117,19 @@ function toRows(messages: OutboxMessage[]): [string[], string[], string[], strin
 }
 
 function eventIdOf(message: OutboxMessage): string {
-  if (message.topic === 'audit') return message.id;
+  if (message.topic !== 'registry') return message.id;
   return message.events.length === 1 ? message.events[0]!.id : randomUUID();
 }
 
 function payloadOf(message: OutboxMessage): unknown {
   if (message.topic === 'registry') return { events: message.events };
+  if (message.topic === 'notification') {
+    return {
+      id: message.id,
+      occurredAt: message.occurredAt.toISOString(),
+      notification: message.notification,
+    };
+  }
   return {
     id: message.id,
     occurredAt: message.occurredAt.toISOString(),
@@ -155,6 +162,15 @@ function fromRow(row: {
         clientIp: String(record.clientIp ?? ''),
         success: record.success !== false,
       },
+    };
+  }
+  if (row.topic === 'notification') {
+    return {
+      ...base,
+      topic: 'notification',
+      id: String(payload.id),
+      occurredAt: new Date(String(payload.occurredAt)),
+      notification: payload.notification as Notification,
     };
   }
   return { ...base, topic: 'registry', events: (payload.events ?? []) as RegistryEvent[] };

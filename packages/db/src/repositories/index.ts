@@ -23,6 +23,7 @@ import { JobWorkerRepository } from './job-worker.repository.js';
 import { ScheduleRepository } from './schedule.repository.js';
 import { TaskLogRepository } from './task-log.repository.js';
 import { TaskRepository } from './task.repository.js';
+import { WebhookPolicyRepository } from './webhook-policy.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
 export type {
@@ -149,6 +150,18 @@ export { TaskRepository, type TaskWithKind } from './task.repository.js';
 export { TaskLogRepository, type TaskLogEntry, type TaskLogLevel } from './task-log.repository.js';
 export { ScheduleRepository, type Schedule, type ScheduleWrite } from './schedule.repository.js';
 export { JobWorkerRepository, type JobWorker, type NewJobWorker } from './job-worker.repository.js';
+export {
+  WEBHOOK_VENDOR_TYPE,
+  WebhookPolicyRepository,
+  type NewWebhookPolicy,
+  type WebhookPolicy,
+  type WebhookPolicyChanges,
+  type WebhookPolicyListQuery,
+  type WebhookPolicySortField,
+  type WebhookRepositoryInfo,
+  type WebhookSubscription,
+  type WebhookTarget,
+} from './webhook-policy.repository.js';
 
 /**
  * Every repository class, each constructed from the process's `Database`. The apps register them
@@ -179,4 +192,5 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   ScheduleRepository,
   JobWorkerRepository,
   AdvisoryLocks,
+  WebhookPolicyRepository,
 ];

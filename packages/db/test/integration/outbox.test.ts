@@ -46,7 +46,7 @@ class RecordingSubscriber implements OutboxSubscriber {
     for (const entry of entries) {
       if (entry.topic === 'registry')
         this.seen.push(...entry.events.map((event) => `${event.target.repository}:${event.target.tag}`));
-      else this.seen.push(`audit:${entry.record.resource}`);
+      else if (entry.topic === 'audit') this.seen.push(`audit:${entry.record.resource}`);
     }
   }
 }

@@ -19,6 +19,7 @@ export class AuditLogSubscriber implements OutboxSubscriber {
         rows.push({ eventId: entry.id, opTime: entry.occurredAt, ...entry.record });
         continue;
       }
+      if (entry.topic !== 'registry') continue;
       for (const event of entry.events) {
         const row = auditOfRegistryEvent(event);
         if (row) rows.push(row);

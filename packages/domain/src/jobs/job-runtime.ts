@@ -6,13 +6,16 @@ import {
   ScheduleRepository,
   TaskLogRepository,
   TaskRepository,
+  WebhookPolicyRepository,
   type Database,
 } from '@berth/db';
 import { JOB_KINDS, type JobKind, type JobProcessor, type JobQueue } from '@berth/jobs';
 import { JobScheduleService } from './job-schedule.service.js';
 import { JobRunner, type JobRunnerOptions, type RunnerLogger } from './job-runner.js';
 import { JobService } from './job.service.js';
-import { createProductProcessors } from './processors/index.js';
+import type { AddressRange } from '../net/address-policy.js';
+import { OutboundTargetGuard } from '../net/target-guard.js';
+import { createProductProcessors, type SecretOpener } from './processors/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 export interface JobRuntimeOptions {
@@ -31,6 +34,17 @@ export interface JobRuntimeOptions {
   runner?: JobRunnerOptions;
   scheduler?: SchedulerOptions;
   logger?: RunnerLogger;
+  /** What webhook deliveries need (a worker's): without it they end in Error saying so. */
+  webhooks?: WebhookDeliverySettings;
+}
+
+export interface WebhookDeliverySettings {
+  /** Opens the policies' sealed secrets: the core's `SecretBox` on the same instance key. */
+  secrets: SecretOpener | null;
+  /** `BERTH_ALLOW_PRIVATE_TARGETS`. */
+  allowPrivateTargets: readonly AddressRange[];
+  /** One delivery attempt's time limit; 10 s by default. */
+  timeoutMs?: number;
 }
 
 /**
@@ -65,7 +79,18 @@ export class JobRuntime {
     this.schedules = new JobScheduleService(scheduleRepository);
     if (options.role === 'worker') {
       const processors =
-        options.processors ?? createProductProcessors({ auditLog: new AuditLogRepository(database) });
+        options.processors ??
+        createProductProcessors({
+          auditLog: new AuditLogRepository(database),
+          webhooks: {
+            policies: new WebhookPolicyRepository(database),
+            secrets: options.webhooks?.secrets ?? null,
+            guard: new OutboundTargetGuard({
+              allowPrivateTargets: options.webhooks?.allowPrivateTargets ?? [],
+            }),
+            ...(options.webhooks?.timeoutMs ? { timeoutMs: options.webhooks.timeoutMs } : {}),
+          },
+        });
       this.runner = new JobRunner(
         {
           service: this.service,

@@ -1,15 +1,24 @@
 import type { AuditLogRepository } from '@berth/db';
-import type { JobProcessor } from '@berth/jobs';
+import { PermanentJobError, defineProcessor, webhookJob, type JobProcessor } from '@berth/jobs';
 import { purgeAuditProcessor } from './purge-audit.processor.js';
 import { unimplementedProcessors } from './unimplemented.processors.js';
+import { webhookProcessor, type WebhookProcessorDeps } from './webhook.processor.js';
 
 export { purgeAuditProcessor, type PurgeAuditOptions } from './purge-audit.processor.js';
+export { webhookProcessor, type SecretOpener, type WebhookProcessorDeps } from './webhook.processor.js';
 
 export interface ProductProcessorDeps {
   auditLog: AuditLogRepository;
+  /** Absent: deliveries end in Error saying this process cannot send them. */
+  webhooks?: WebhookProcessorDeps;
 }
 
 /** One processor per kind of `JOB_KINDS`, as the worker (and the core without Redis) runs them. */
 export function createProductProcessors(deps: ProductProcessorDeps): JobProcessor[] {
-  return [purgeAuditProcessor(deps.auditLog), ...unimplementedProcessors];
+  const webhooks = deps.webhooks
+    ? webhookProcessor(deps.webhooks)
+    : defineProcessor(webhookJob, async () => {
+        throw new PermanentJobError('webhook delivery is not configured in this process');
+      });
+  return [purgeAuditProcessor(deps.auditLog), webhooks, ...unimplementedProcessors];
 }

@@ -3,14 +3,13 @@ import {
   defineProcessor,
   gcJob,
   retentionJob,
-  webhookJob,
   type JobKind,
   type JobProcessor,
 } from '@berth/jobs';
 
 /**
- * Processors for kinds whose features are not built yet (issue 9's garbage collection, retention
- * and webhooks): a run ends in Error saying so, instead of the worker refusing to boot. Each is
+ * Processors for kinds whose features are not built yet (issue 9's garbage collection and
+ * retention): a run ends in Error saying so, instead of the worker refusing to boot. Each is
  * replaced by the real processor when its feature lands; nothing triggers these kinds before then.
  */
 function unimplemented<K extends JobKind>(kind: K, feature: string): JobProcessor<K> {
@@ -22,5 +21,4 @@ function unimplemented<K extends JobKind>(kind: K, feature: string): JobProcesso
 export const unimplementedProcessors: readonly JobProcessor[] = [
   unimplemented(gcJob, 'garbage collection'),
   unimplemented(retentionJob, 'tag retention'),
-  unimplemented(webhookJob, 'webhook delivery'),
 ];
