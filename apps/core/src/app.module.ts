@@ -26,6 +26,8 @@ import { JobServiceModule } from './jobservice/jobservice.module.js';
 import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { WebhookModule } from './webhooks/webhook.module.js';
+import { RetentionModule } from './retention/retention.module.js';
+import { ImmutabilityModule } from './immutability/immutability.module.js';
 
 export interface AppModuleOptions {
   config: BerthConfig;
@@ -62,6 +64,8 @@ export class AppModule {
         JobServiceModule,
         JobsModule,
         WebhookModule,
+        RetentionModule,
+        ImmutabilityModule,
         ConsoleModule.forRoot(),
       ],
       providers: [

@@ -8,8 +8,10 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Database } from '@berth/db';
-import { JobRuntime, SecretBox, readInstanceKey } from '@berth/domain';
+import { join } from 'node:path';
+import { Database, ImmutableRuleRepository, PgMetadataStore } from '@berth/db';
+import { createRegistryServices, FilesystemBlobDriver, type RegistryServices } from '@berth/distribution';
+import { ImmutableTagPolicy, JobRuntime, SecretBox, readInstanceKey } from '@berth/domain';
 import type { JobKind, JobProcessor } from '@berth/jobs';
 import { createJobQueue } from '@berth/queue';
 import type { WorkerConfig } from './worker.config.js';
@@ -66,6 +68,16 @@ export class WorkerModule {
           provide: JobRuntime,
           inject: [Database],
           useFactory: (database: Database) => {
+            // The engine's services over the core's storage and database, so the worker's deletions
+            // (retention) keep quotas, references and events right. Immutability rules are read at
+            // every check: a worker's changes are few, and it listens for no rule changes.
+            const registry: RegistryServices = createRegistryServices({
+              blobs: new FilesystemBlobDriver(join(config.dataDir, 'storage')),
+              metadata: new PgMetadataStore(database),
+              tagPolicy: new ImmutableTagPolicy(new ImmutableRuleRepository(database), {
+                unlistenedMaxAgeMs: 0,
+              }),
+            });
             const logger = new Logger('Jobs');
             const log = {
               log: (message: string) => logger.log(message),
@@ -90,6 +102,7 @@ export class WorkerModule {
                 logger: log,
               }),
               role: 'worker',
+              registry,
               ...(options.kinds ? { kinds: options.kinds } : {}),
               ...(options.processors ? { processors: options.processors } : {}),
               runner: {

@@ -1,6 +1,7 @@
 import { type ChangeOrigin, RegistryEventFactory } from './change-origin.js';
 import { RegistryError } from './errors.js';
 import type { MetadataStore, PageRequest } from './metadata-store.js';
+import { requireTagChange, type TagPolicy } from './tag-policy.js';
 
 /** A repository that keeps receiving pushes while it is deleted is given up on after this many rounds. */
 const DELETE_ROUNDS = 3;
@@ -10,6 +11,7 @@ export class CatalogService {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly events: RegistryEventFactory = new RegistryEventFactory(),
+    private readonly tagPolicy?: TagPolicy,
   ) {}
 
   /** Repositories holding at least one manifest, in lexical order after `page.last`. */
@@ -20,9 +22,11 @@ export class CatalogService {
   /**
    * Deletes every manifest of the repository (each with its own event, so quotas and references
    * stay right and subscribers hear of each artifact), then the repository. NAME_UNKNOWN when it
-   * does not exist; DENIED (409) when pushes kept arriving through every round.
+   * does not exist; DENIED (409) when pushes kept arriving through every round; ImmutableTagError,
+   * before anything is deleted, when the repository holds an immutable tag.
    */
   async delete(repository: string, origin: ChangeOrigin): Promise<void> {
+    await requireTagChange(this.tagPolicy, repository, { kind: 'delete-repository' });
     for (let round = 0; round < DELETE_ROUNDS; round++) {
       const digests = await this.metadata.listManifestDigests(repository);
       if (digests === null)

@@ -14,4 +14,5 @@ export * from './metadata-store.js';
 export * from './registry-handler.js';
 export * from './repository-name.js';
 export * from './tag.service.js';
+export * from './tag-policy.js';
 export { UploadRangeError, UploadService, type ChunkHeaders } from './upload-service.js';

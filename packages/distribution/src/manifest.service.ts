@@ -14,6 +14,7 @@ import type {
   StoredManifest,
 } from './metadata-store.js';
 import { isValidTag } from './repository-name.js';
+import { requireTagChange, type TagPolicy } from './tag-policy.js';
 
 /** Accessories of accessories, children of children: deeper than this is refused as malformed. */
 const MAX_COPY_DEPTH = 8;
@@ -44,6 +45,7 @@ export class ManifestService {
     private readonly blobs: BlobDriver,
     private readonly metadata: MetadataStore,
     private readonly events: RegistryEventFactory = new RegistryEventFactory(),
+    private readonly tagPolicy?: TagPolicy,
   ) {}
 
   /** A manifest by tag or digest (as `/v2/` references it); MANIFEST_UNKNOWN when there is none. */
@@ -58,7 +60,8 @@ export class ManifestService {
   /**
    * Validates and stores a manifest with its tags. MANIFEST_INVALID for a bad tag or body,
    * DIGEST_INVALID when the bytes do not match the digest addressed, MANIFEST_BLOB_UNKNOWN when it
-   * references what the repository lacks, DENIED when the store's policy (quota) refuses it.
+   * references what the repository lacks, DENIED when the store's policy (quota) refuses it or a
+   * tag it names is immutable and points at another manifest (ImmutableTagError).
    */
   async put(repository: string, upload: ManifestUpload, origin: ChangeOrigin): Promise<StoredManifestResult> {
     for (const tag of upload.tags) {
@@ -86,6 +89,9 @@ export class ManifestService {
       extraAttrs:
         parsed.manifests.length === 0 ? await readConfigAttributes(this.blobs, upload.payload) : null,
     };
+    if (upload.tags.length > 0) {
+      await requireTagChange(this.tagPolicy, repository, { kind: 'push', digest, tags: upload.tags });
+    }
     const events = this.pushEvents(origin, repository, manifest, upload.tags, 'artifact');
     requireCommitted(
       await this.metadata.commitManifest(repository, manifest, upload.tags, events),
@@ -96,7 +102,8 @@ export class ManifestService {
 
   /**
    * Deletes a manifest and the tags on it. `addressedTag` names the tag the caller reached it by,
-   * for the event. MANIFEST_UNKNOWN when there is no such manifest.
+   * for the event. MANIFEST_UNKNOWN when there is no such manifest; ImmutableTagError when a tag on
+   * it is immutable.
    */
   async delete(
     repository: string,
@@ -105,6 +112,7 @@ export class ManifestService {
     addressedTag?: string,
   ): Promise<void> {
     requireDigest(digest);
+    await requireTagChange(this.tagPolicy, repository, { kind: 'delete-manifest', digest });
     const event = this.events.create(origin, 'delete', 'artifact', {
       repository,
       digest,
@@ -119,7 +127,8 @@ export class ManifestService {
    * Copies a manifest of `source` into `target` with what it needs: its blobs (linked, no bytes
    * move), its children (for an index) and its accessories (manifests whose subject it is), then
    * points `tags` at it. The copy of the artifact and its tags commit in one transaction; children
-   * and accessories are committed first, each on its own.
+   * and accessories are committed first, each on its own. ImmutableTagError, before anything is
+   * copied, when one of `tags` is immutable in `target` and points at another manifest.
    */
   async copy(
     source: string,
@@ -128,6 +137,7 @@ export class ManifestService {
     tags: string[],
     origin: ChangeOrigin,
   ): Promise<void> {
+    if (tags.length > 0) await requireTagChange(this.tagPolicy, target, { kind: 'push', digest, tags });
     await this.copyDeep(source, digest, target, tags, origin, 0);
   }
 

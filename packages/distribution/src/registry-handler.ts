@@ -30,6 +30,7 @@ import { ManifestService } from './manifest.service.js';
 import type { MetadataStore } from './metadata-store.js';
 import { isValidRepositoryName, isValidTag, requireRepositoryName } from './repository-name.js';
 import { TagService } from './tag.service.js';
+import type { TagPolicy } from './tag-policy.js';
 import { UploadRangeError, UploadService } from './upload-service.js';
 
 export interface RegistryOptions {
@@ -80,14 +81,17 @@ export function createRegistryServices(options: {
   blobs: BlobDriver;
   metadata: MetadataStore;
   instanceId?: string;
+  /** Tags that must not move or go (immutability); none protected when absent. */
+  tagPolicy?: TagPolicy;
 }): RegistryServices {
   const events = new RegistryEventFactory(options.instanceId);
+  const { tagPolicy } = options;
   return {
     events,
     blobs: new BlobService(options.blobs, options.metadata, events),
-    manifests: new ManifestService(options.blobs, options.metadata, events),
-    tags: new TagService(options.metadata, events),
-    catalog: new CatalogService(options.metadata, events),
+    manifests: new ManifestService(options.blobs, options.metadata, events, tagPolicy),
+    tags: new TagService(options.metadata, events, tagPolicy),
+    catalog: new CatalogService(options.metadata, events, tagPolicy),
     uploads: new UploadService(options.blobs, options.metadata),
   };
 }

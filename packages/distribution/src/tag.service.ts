@@ -3,6 +3,7 @@ import { requireDigest } from './digest.js';
 import { RegistryError } from './errors.js';
 import type { MetadataStore, PageRequest } from './metadata-store.js';
 import { isValidTag } from './repository-name.js';
+import { requireTagChange, type TagPolicy } from './tag-policy.js';
 
 /**
  * Tags apart from pushes: listing, pointing a tag at a stored manifest, removing a tag while the
@@ -12,6 +13,7 @@ export class TagService {
   constructor(
     private readonly metadata: MetadataStore,
     private readonly events: RegistryEventFactory = new RegistryEventFactory(),
+    private readonly tagPolicy?: TagPolicy,
   ) {}
 
   /** Tags in lexical order after `page.last`; NAME_UNKNOWN when the repository holds no manifest. */
@@ -25,7 +27,7 @@ export class TagService {
   /**
    * Points `tag` at the manifest `digest`. With `replace` false a tag that exists (pointing
    * anywhere else) is refused, as Harbor's API refuses it: resolves `exists`. MANIFEST_UNKNOWN when
-   * there is no such manifest.
+   * there is no such manifest; ImmutableTagError when `replace` would move an immutable tag.
    */
   async tag(
     repository: string,
@@ -36,6 +38,10 @@ export class TagService {
   ): Promise<'created' | 'moved' | 'unchanged' | 'exists'> {
     if (!isValidTag(tag)) throw new RegistryError('MANIFEST_INVALID', `invalid tag: ${tag.slice(0, 200)}`);
     requireDigest(digest);
+    // Without `replace` the store never moves a tag, so only a replacing call can break one.
+    if (options.replace) {
+      await requireTagChange(this.tagPolicy, repository, { kind: 'push', digest, tags: [tag] });
+    }
     const event = this.events.create(origin, 'push', 'tag', { repository, digest, tag });
     const result = await this.metadata.tagManifest(repository, tag, digest, [event], options);
     if (result === 'unknown') {
@@ -46,9 +52,10 @@ export class TagService {
 
   /**
    * Removes a tag, leaving its manifest; with `digest`, only when the tag points at it.
-   * MANIFEST_UNKNOWN when there is no such tag.
+   * MANIFEST_UNKNOWN when there is no such tag; ImmutableTagError when it is immutable.
    */
   async untag(repository: string, tag: string, origin: ChangeOrigin, digest?: string): Promise<void> {
+    await requireTagChange(this.tagPolicy, repository, { kind: 'untag', tag });
     const event = this.events.create(origin, 'delete', 'tag', {
       repository,
       tag,

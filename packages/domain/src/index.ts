@@ -5,3 +5,5 @@ export * from './jobs/index.js';
 export * from './net/index.js';
 export * from './crypto/index.js';
 export * from './webhooks/index.js';
+export * from './retention/index.js';
+export * from './immutability/index.js';

@@ -54,9 +54,9 @@ describe(exclusiveScopeOf.name, () => {
     });
     expect(exclusiveScopeOf(open, { repository: 'a' })).toBeNull();
     expect(exclusiveScopeOf(gcJob, { dryRun: false, deleteUntagged: false, workers: 1 })).toBe('gc');
-    expect(exclusiveScopeOf(retentionJob, { policyId: 1, repository: 'library/nginx', dryRun: false })).toBe(
-      'retention:repository:library/nginx',
-    );
+    expect(
+      exclusiveScopeOf(retentionJob, { policyId: 1, repository: 'library/nginx', dryRun: false, rules: [] }),
+    ).toBe('retention:repository:library/nginx');
   });
 });
 

@@ -65,6 +65,12 @@ export const ZRetentionPayload = z
     /** The repository's full name (`project/name`). */
     repository: z.string().min(1).max(512),
     dryRun: z.boolean().default(false),
+    /**
+     * The policy's rules that apply to the repository, as they were when the run started (Harbor's
+     * job carries them too), so editing the policy meanwhile does not change a run. Their shape is
+     * the retention feature's; its processor checks them before it acts.
+     */
+    rules: z.array(z.unknown()).max(15),
   })
   .strict();
 export type TRetentionPayload = z.output<typeof ZRetentionPayload>;

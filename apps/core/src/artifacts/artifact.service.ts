@@ -1,10 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   readConfigDocument,
+  requireTagChange,
   type BlobDriver,
   type ChangeOrigin,
   type RegistryServices,
 } from '@berth/distribution';
+import { ImmutableTagPolicy } from '@berth/domain';
 import {
   ARTIFACT_SORT_FIELDS,
   ArtifactRepository,
@@ -112,6 +114,7 @@ export class ArtifactService {
     @Inject(AccessControlService) private readonly access: AccessControlService,
     @Inject(ProjectLookupService) private readonly projects: ProjectLookupService,
     @Inject(RepositoryVisibilityService) private readonly visibility: RepositoryVisibilityService,
+    @Inject(ImmutableTagPolicy) private readonly immutability: ImmutableTagPolicy,
   ) {}
 
   // --- reading ---------------------------------------------------------------------------------
@@ -179,7 +182,7 @@ export class ArtifactService {
     reference: string,
     query: TListTagsQuery,
   ): Promise<Page<TagDto>> {
-    const { artifact } = await this.require(project, rawName, reference);
+    const { repository, artifact } = await this.require(project, rawName, reference);
     const terms = parseHarborQuery(query.q, { name: ['exact', 'fuzzy'] });
     const name = terms.get('name');
     const sort = parseSort(query.sort, { name: 'name', push_time: 'push_time', id: 'id' });
@@ -192,7 +195,8 @@ export class ArtifactService {
       pageSize,
       offset,
     );
-    return { items: rows.map(toTagDto), total, page, pageSize };
+    const immutable = await this.immutability.checkerFor(repository.name);
+    return { items: rows.map((row) => toTagDto(row, immutable)), total, page, pageSize };
   }
 
   async listAccessories(
@@ -288,6 +292,14 @@ export class ArtifactService {
     if (parents.length > 0) {
       throw HarborError.precondition(
         `artifact ${artifact.digest} is referenced by index ${parents[0]}; delete the index instead`,
+      );
+    }
+    // Checked before anything goes: its accessories are deleted first, and must not go when the
+    // artifact itself is then refused.
+    const accessories = (await this.accessories(repository.id, [artifact.digest])).get(artifact.digest) ?? [];
+    for (const digest of [artifact.digest, ...accessories.map((accessory) => accessory.digest)]) {
+      await throughEngine(() =>
+        requireTagChange(this.immutability, repository.name, { kind: 'delete-manifest', digest }),
       );
     }
     await this.deleteDeep(apiOrigin(context), repository, artifact, 0, 'tag' in ref ? ref.tag : undefined);
@@ -463,11 +475,14 @@ export class ArtifactService {
     if (rows.length === 0) return [];
     const ids = rows.map((row) => row.id);
     const parsed = new Map(rows.map((row) => [row.id, parseManifest(row.payload)] as const));
-    const [labels, accessories] = await Promise.all([
+    const [labels, accessories, immutability] = await Promise.all([
       options.withLabel ? this.catalog.labelsOf(ids) : Promise.resolve(new Map<bigint, LabelRow[]>()),
       options.withAccessory
         ? this.accessoriesByRepository(rows)
         : Promise.resolve(new Map<string, AccessoryRow[]>()),
+      options.withTag
+        ? this.immutabilityOf(repositories)
+        : Promise.resolve(new Map<bigint, ImmutableCheck>()),
     ]);
 
     return rows.map((row) => {
@@ -496,7 +511,10 @@ export class ArtifactService {
       const additions = additionsOf(row);
       if (additions.length > 0) dto.addition_links = additionLinks(project, repository, row, additions);
       if (isIndex) dto.references = references(row.id, manifest, row.children);
-      if (options.withTag) dto.tags = row.tags.map(toTagDto);
+      if (options.withTag) {
+        const immutable = immutability.get(repository.id) ?? NOTHING_IMMUTABLE;
+        dto.tags = row.tags.map((tag) => toTagDto(tag, immutable));
+      }
       if (options.withLabel) dto.labels = (labels.get(row.id) ?? []).map(toLabelDto);
       if (options.withScanOverview) dto.scan_overview = {};
       if (options.withAccessory) {
@@ -506,6 +524,18 @@ export class ArtifactService {
       }
       return dto;
     });
+  }
+
+  /** Which tags are immutable, per repository on the page (from the cached rules: no query). */
+  private async immutabilityOf(
+    repositories: Map<bigint, RepositoryRow>,
+  ): Promise<Map<bigint, ImmutableCheck>> {
+    const checks = await Promise.all(
+      [...repositories.values()].map(
+        async (repository) => [repository.id, await this.immutability.checkerFor(repository.name)] as const,
+      ),
+    );
+    return new Map(checks);
   }
 
   /** Accessories of the rows, keyed by `accessoryKey`: one statement per repository on the page. */
@@ -706,7 +736,11 @@ function platform(value: Record<string, unknown>): PlatformDto {
   return result;
 }
 
-function toTagDto(row: TagRow): TagDto {
+/** Names the immutability rule protecting a tag, or null. */
+type ImmutableCheck = (tag: string) => string | null;
+const NOTHING_IMMUTABLE: ImmutableCheck = () => null;
+
+function toTagDto(row: TagRow, immutable: ImmutableCheck): TagDto {
   return {
     id: Number(row.id),
     repository_id: Number(row.repositoryId),
@@ -714,7 +748,7 @@ function toTagDto(row: TagRow): TagDto {
     name: row.name,
     push_time: row.updatedAt.toISOString(),
     pull_time: row.pulledAt ? row.pulledAt.toISOString() : NEVER,
-    immutable: false,
+    immutable: immutable(row.name) !== null,
   };
 }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { DatabaseModule } from '../database/database.module.js';
+import { ImmutableTagPolicyModule } from '../immutability/immutable-tag-policy.module.js';
 import { RegistryModule } from '../registry/registry.module.js';
 import { ArtifactController } from './artifact.controller.js';
 import { ArtifactService } from './artifact.service.js';
@@ -12,7 +13,7 @@ import { SearchService } from './search.service.js';
 
 /** Repositories, artifacts, tags, artifact labels, accessories, pull statistics and search. */
 @Module({
-  imports: [DatabaseModule, RegistryModule],
+  imports: [DatabaseModule, RegistryModule, ImmutableTagPolicyModule],
   controllers: [RepositoryController, ArtifactController, SearchController],
   providers: [
     RepositoryVisibilityService,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { RegistryError, type ChangeOrigin } from '@berth/distribution';
+import { ImmutableTagError, RegistryError, type ChangeOrigin } from '@berth/distribution';
 import { principalName, type Principal } from '../auth/principal.js';
 import { HarborError } from '../common/harbor-error.js';
 
@@ -39,6 +39,8 @@ export async function throughEngine<T>(operation: () => Promise<T>): Promise<T> 
 }
 
 function toHarborError(error: RegistryError): HarborError {
+  // Harbor answers a change of an immutable tag with 412, naming the tag (and, here, the rule).
+  if (error instanceof ImmutableTagError) return HarborError.precondition(error.message);
   switch (error.code) {
     case 'BLOB_UNKNOWN':
     case 'MANIFEST_UNKNOWN':

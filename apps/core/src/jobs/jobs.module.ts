@@ -8,10 +8,13 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Database } from '@berth/db';
+import type { RegistryServices } from '@berth/distribution';
 import { JobRuntime, JobScheduleService, JobService, SecretBox } from '@berth/domain';
 import { createJobQueue } from '@berth/queue';
 import { redactDatabaseUrl as redactUrl, type BerthConfig } from '../config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from '../config/config.constants.js';
+import { REGISTRY_SERVICES } from '../registry/registry.constants.js';
+import { RegistryModule } from '../registry/registry.module.js';
 
 /**
  * Starts the job runtime with the application and stops it before the database closes. Without
@@ -44,11 +47,18 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
 /** The job system for every module: `JobService` and `JobScheduleService` (docs/jobs.md). */
 @Global()
 @Module({
+  imports: [RegistryModule],
   providers: [
     {
       provide: JobRuntime,
-      inject: [Database, DATABASE_URL, BERTH_CONFIG, SecretBox],
-      useFactory: (database: Database, databaseUrl: string, config: BerthConfig, secrets: SecretBox) => {
+      inject: [Database, DATABASE_URL, BERTH_CONFIG, SecretBox, REGISTRY_SERVICES],
+      useFactory: (
+        database: Database,
+        databaseUrl: string,
+        config: BerthConfig,
+        secrets: SecretBox,
+        registry: RegistryServices,
+      ) => {
         const logger = new Logger('Jobs');
         const log = {
           log: (message: string) => logger.log(message),
@@ -66,6 +76,8 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
             logger: log,
           }),
           role: config.redisUrl ? 'client' : 'worker',
+          // In-process jobs change registry content through the API's own engine services.
+          registry,
           runner: {
             workerTimeoutMs: config.jobs.workerTimeoutMs,
             reconcileMs: config.jobs.reconcileMs,

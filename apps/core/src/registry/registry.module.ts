@@ -12,9 +12,11 @@ import {
   type RegistryServices,
 } from '@berth/distribution';
 import { Database, PgMetadataStore } from '@berth/db';
+import { ImmutableTagPolicy } from '@berth/domain';
 import type { BerthConfig } from '../config/config.js';
 import { BERTH_CONFIG } from '../config/config.constants.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ImmutableTagPolicyModule } from '../immutability/immutable-tag-policy.module.js';
 import { TokenAuthorizer } from './registry-authorizer.js';
 import { RegistryEventBatcher } from '../events/registry-event-batcher.js';
 import {
@@ -29,7 +31,7 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
 
 /** Wires the framework-free engine (`@berth/distribution`) to the core's storage, database and events. */
 @Module({
-  imports: [DatabaseModule],
+  imports: [DatabaseModule, ImmutableTagPolicyModule],
   providers: [
     {
       provide: BLOB_DRIVER,
@@ -45,9 +47,12 @@ export type RegistryHandler = (req: IncomingMessage, res: ServerResponse) => voi
     {
       // One instance id names this process in every event, from `/v2/` or the API.
       provide: REGISTRY_SERVICES,
-      inject: [BLOB_DRIVER, METADATA_STORE],
-      useFactory: (blobs: BlobDriver, metadata: MetadataStore): RegistryServices =>
-        createRegistryServices({ blobs, metadata, instanceId: randomUUID() }),
+      inject: [BLOB_DRIVER, METADATA_STORE, ImmutableTagPolicy],
+      useFactory: (
+        blobs: BlobDriver,
+        metadata: MetadataStore,
+        tagPolicy: ImmutableTagPolicy,
+      ): RegistryServices => createRegistryServices({ blobs, metadata, instanceId: randomUUID(), tagPolicy }),
     },
     // Docker token auth: every `/v2/` request carries a bearer token from `/service/token`.
     TokenAuthorizer,

@@ -29,7 +29,10 @@ const QUERIES: Record<string, string> = {
 };
 
 /** Operations whose answer both documents call a string: the raw content (JSON for build_history). */
-const RAW_BODIES = new Set(['getAddition', 'actionGetJobLog']);
+const RAW_BODIES = new Set(['getAddition', 'actionGetJobLog', 'getRetentionTaskLog']);
+
+/** Path values of particular operations (`id` names a quota in one path, a retention policy in another). */
+const OPERATION_VALUES: Record<string, Record<string, string>> = {};
 
 describe("a real core's answers against Harbor's swagger", () => {
   let core: CoreProcess;
@@ -108,6 +111,37 @@ describe("a real core's answers against Harbor's swagger", () => {
     values.task_id = String(tasks.body[0].id);
     // The delivery's task is a job of the job service: its log is Harbor's job log.
     values.job_id = `task:${values.task_id}`;
+
+    // A retention policy with a finished dry run, and an immutability rule.
+    const selectors = {
+      tag_selectors: [{ kind: 'doublestar', decoration: 'matches', pattern: '**' }],
+      scope_selectors: { repository: [{ kind: 'doublestar', decoration: 'repoMatches', pattern: '**' }] },
+    };
+    const policyId = await created('/retentions', {
+      algorithm: 'or',
+      rules: [{ action: 'retain', template: 'always', params: {}, ...selectors }],
+      trigger: { kind: 'Schedule', settings: { cron: '0 0 0 * * *' } },
+      scope: { level: 'project', ref: Number(projectId) },
+    });
+    const eid = await created(`/retentions/${policyId}/executions`, { dry_run: true });
+    let tid = '';
+    for (let attempt = 0; attempt < 100 && !tid; attempt++) {
+      const tasks = await admin.get<{ id: number; status: string }[]>(
+        `/retentions/${policyId}/executions/${eid}/tasks`,
+      );
+      if (tasks.body[0]?.status === 'Success') tid = String(tasks.body[0].id);
+      else await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(tid, 'the dry run finished').not.toBe('');
+    for (const operation of [
+      'getRetention',
+      'listRetentionExecutions',
+      'listRetentionTasks',
+      'getRetentionTaskLog',
+    ]) {
+      OPERATION_VALUES[operation] = { id: policyId, eid, tid };
+    }
+    await created(`/projects/${PROJECT}/immutabletagrules`, selectors);
   });
 
   afterAll(async () => {
@@ -122,7 +156,7 @@ describe("a real core's answers against Harbor's swagger", () => {
     const problems: string[] = [];
     for (const operation of operations) {
       const path = operation.path.replace(/\{([^}]+)\}/g, (_match, name: string) => {
-        const value = values[name];
+        const value = OPERATION_VALUES[operation.operationId]?.[name] ?? values[name];
         if (value === undefined) throw new Error(`no value for ${name} in ${operation.path}`);
         return encodeURIComponent(value);
       });

@@ -37,6 +37,16 @@ const BERTH_QUERY_PARAMETERS: Record<string, string[]> = {
   listUsers: ['username', 'email'],
 };
 
+/**
+ * Where Harbor's swagger contradicts Harbor's own server, Berth answers as the server does. Each
+ * entry is a place `incompatibilities` reports, with why.
+ */
+const HARBOR_SWAGGER_ERRATA: Record<string, string> = {
+  // RetentionRule.params types each value as an object; Harbor's server, console and documentation
+  // use integers (`{"latestPushedK": 10}`), which its rule templates read with ParseJSONInt.
+  'getRetention 200.rules[].params{}': 'rule parameters are integers',
+};
+
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'];
 
 interface BerthParameter {
@@ -189,7 +199,11 @@ describe("Berth's OpenAPI document against Harbor's swagger", () => {
           problems.push(`${where}: Berth answers no body where Harbor answers one`);
           continue;
         }
-        problems.push(...incompatibilities(ours, harborSchema, where));
+        problems.push(
+          ...incompatibilities(ours, harborSchema, where).filter(
+            (problem) => !Object.keys(HARBOR_SWAGGER_ERRATA).some((place) => problem.startsWith(`${place}:`)),
+          ),
+        );
       }
     }
     expect(problems).toEqual([]);

@@ -1138,6 +1138,150 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v2.0/retentions/metadatas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getRentenitionMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/retentions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["createRetention"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/retentions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getRetention"];
+        put: operations["updateRetention"];
+        post?: never;
+        delete: operations["deleteRetention"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/retentions/{id}/executions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listRetentionExecutions"];
+        put?: never;
+        post: operations["triggerRetentionExecution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/retentions/{id}/executions/{eid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["operateRetentionExecution"];
+        trace?: never;
+    };
+    "/api/v2.0/retentions/{id}/executions/{eid}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listRetentionTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/retentions/{id}/executions/{eid}/tasks/{tid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getRetentionTaskLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/immutabletagrules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ListImmuRules"];
+        put?: never;
+        post: operations["CreateImmuRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v2.0/projects/{project_name_or_id}/immutabletagrules/{immutable_rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["UpdateImmuRule"];
+        post?: never;
+        delete: operations["DeleteImmuRule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v2.0/system/CVEAllowlist": {
         parameters: {
             query?: never;
@@ -1336,9 +1480,87 @@ export interface components {
             registry_storage_provider_name?: string;
             current_time?: string;
         };
+        ImmutableRule: {
+            id: number;
+            priority: number;
+            disabled: boolean;
+            action: string;
+            template: string;
+            params: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
+            tag_selectors: components["schemas"]["ImmutableSelector"][];
+            scope_selectors: {
+                [key: string]: components["schemas"]["ImmutableSelector"][];
+            };
+        };
+        ImmutableRuleCreate: {
+            id?: number;
+            project_id?: number;
+            priority?: number;
+            disabled?: boolean;
+            action?: string;
+            template?: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            tag_selectors: {
+                kind: string;
+                decoration: string;
+                pattern: string;
+                extras?: string;
+            }[];
+            scope_selectors: {
+                [key: string]: {
+                    kind: string;
+                    decoration: string;
+                    pattern: string;
+                    extras?: string;
+                }[];
+            };
+        };
+        ImmutableRuleUpdate: {
+            id?: number;
+            project_id?: number;
+            priority?: number;
+            disabled?: boolean;
+            action?: string;
+            template?: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            tag_selectors: {
+                kind: string;
+                decoration: string;
+                pattern: string;
+                extras?: string;
+            }[];
+            scope_selectors: {
+                [key: string]: {
+                    kind: string;
+                    decoration: string;
+                    pattern: string;
+                    extras?: string;
+                }[];
+            };
+        };
+        ImmutableSelector: {
+            kind: string;
+            decoration: string;
+            pattern: string;
+            extras: string;
+        };
         IntegerConfigItem: {
             value: number;
             editable: boolean;
+        };
+        JobProgress: {
+            done: number;
+            total: number | null;
+            /** @description whole percent; null while the total is unknown */
+            percent: number | null;
         };
         JobQueue: {
             job_type: string;
@@ -1633,6 +1855,197 @@ export interface components {
         };
         ResourceList: {
             [key: string]: number;
+        };
+        RetentionExecution: {
+            id: number;
+            policy_id: number;
+            start_time: string;
+            end_time: string;
+            status: string;
+            trigger: string;
+            dry_run: boolean;
+            /** @description Berth's: who started the run */
+            operator: string;
+            /** @description Berth's */
+            status_message: string;
+            /** @description Berth's: repositories done of all (the run's tasks) */
+            progress: components["schemas"]["JobProgress"];
+        };
+        RetentionExecutionOperation: {
+            action: string;
+        };
+        RetentionExecutionRequest: {
+            dry_run?: boolean;
+        };
+        RetentionExecutionTask: {
+            id: number;
+            execution_id: number;
+            repository: string;
+            job_id: string;
+            status: string;
+            status_code: number;
+            status_revision: number;
+            start_time: string;
+            end_time: string;
+            total: number;
+            retained: number;
+            /** @description Berth's: artifacts deleted (a dry run: that would be) */
+            deleted: number;
+            /** @description Berth's: tags removed from retained artifacts (per-tag rules) */
+            untagged: number;
+            /** @description Berth's: deletions done of those to do */
+            progress: components["schemas"]["JobProgress"];
+        };
+        RetentionMetadata: {
+            templates: components["schemas"]["RetentionRuleMetadata"][];
+            scope_selectors: components["schemas"]["RetentionSelectorMetadata"][];
+            tag_selectors: components["schemas"]["RetentionSelectorMetadata"][];
+        };
+        RetentionPolicy: {
+            id: number;
+            algorithm: string;
+            rules: components["schemas"]["RetentionRule"][];
+            trigger: components["schemas"]["RetentionRuleTrigger"];
+            scope: components["schemas"]["RetentionPolicyScope"];
+        };
+        RetentionPolicyCreate: {
+            id?: number;
+            algorithm?: string;
+            /** @default [] */
+            rules: {
+                id?: number;
+                priority?: number;
+                disabled?: boolean;
+                action: string;
+                template: string;
+                params?: {
+                    [key: string]: unknown;
+                };
+                tag_selectors: {
+                    kind: string;
+                    decoration: string;
+                    pattern: string;
+                    extras?: string;
+                }[];
+                scope_selectors: {
+                    [key: string]: {
+                        kind: string;
+                        decoration: string;
+                        pattern: string;
+                        extras?: string;
+                    }[];
+                };
+                per_tag?: boolean;
+            }[];
+            trigger: {
+                kind: string;
+                settings?: {
+                    cron?: string;
+                    next_scheduled_time?: unknown;
+                };
+                references?: {
+                    [key: string]: unknown;
+                };
+            };
+            scope: {
+                level: string;
+                ref: number;
+            };
+        };
+        RetentionPolicyScope: {
+            level: string;
+            ref: number;
+        };
+        RetentionPolicyUpdate: {
+            id?: number;
+            algorithm?: string;
+            /** @default [] */
+            rules: {
+                id?: number;
+                priority?: number;
+                disabled?: boolean;
+                action: string;
+                template: string;
+                params?: {
+                    [key: string]: unknown;
+                };
+                tag_selectors: {
+                    kind: string;
+                    decoration: string;
+                    pattern: string;
+                    extras?: string;
+                }[];
+                scope_selectors: {
+                    [key: string]: {
+                        kind: string;
+                        decoration: string;
+                        pattern: string;
+                        extras?: string;
+                    }[];
+                };
+                per_tag?: boolean;
+            }[];
+            trigger: {
+                kind: string;
+                settings?: {
+                    cron?: string;
+                    next_scheduled_time?: unknown;
+                };
+                references?: {
+                    [key: string]: unknown;
+                };
+            };
+            scope: {
+                level: string;
+                ref: number;
+            };
+        };
+        RetentionRule: {
+            id: number;
+            priority: number;
+            disabled: boolean;
+            action: string;
+            template: string;
+            params: {
+                [key: string]: unknown;
+            };
+            tag_selectors: components["schemas"]["RetentionSelector"][];
+            scope_selectors: {
+                [key: string]: components["schemas"]["RetentionSelector"][];
+            };
+            /** @description Berth's: the rule retains single tags; see docs/retention.md */
+            per_tag: boolean;
+        };
+        RetentionRuleMetadata: {
+            rule_template: string;
+            display_text: string;
+            action: string;
+            params: components["schemas"]["RetentionRuleParamMetadata"][];
+        };
+        RetentionRuleParamMetadata: {
+            type: string;
+            unit: string;
+            required: boolean;
+        };
+        RetentionRuleTrigger: {
+            kind: string;
+            settings: {
+                [key: string]: unknown;
+            };
+            references: {
+                [key: string]: unknown;
+            };
+        };
+        RetentionSelector: {
+            kind: string;
+            decoration: string;
+            pattern: string;
+            extras: string;
+        };
+        RetentionSelectorMetadata: {
+            display_text: string;
+            kind: string;
+            decorations: string[];
         };
         Robot: {
             id: number;
@@ -4047,7 +4460,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The quota's id */
+                /** @description The object's id (a quota's, a retention policy's) */
                 id: number;
             };
             cookie?: never;
@@ -4079,7 +4492,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The quota's id */
+                /** @description The object's id (a quota's, a retention policy's) */
                 id: number;
             };
             cookie?: never;
@@ -5738,6 +6151,503 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SupportedWebhookEventTypes"];
                 };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    getRentenitionMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionMetadata"];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    createRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicyCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    getRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    updateRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionPolicyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    deleteRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    listRetentionExecutions: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionExecution"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    triggerRetentionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionExecutionRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    operateRetentionExecution: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+                /** @description The retention execution's id */
+                eid: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RetentionExecutionOperation"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    listRetentionTasks: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+                /** @description The retention execution's id */
+                eid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionExecutionTask"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    getRetentionTaskLog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The object's id (a quota's, a retention policy's) */
+                id: number;
+                /** @description The retention execution's id */
+                eid: number;
+                /** @description The retention task's id */
+                tid: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    ListImmuRules: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                q?: string;
+                sort?: string;
+            };
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    /** @description The total count of available items */
+                    "X-Total-Count"?: number;
+                    /** @description Link to previous page and next page */
+                    Link?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImmutableRule"][];
+                };
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    CreateImmuRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImmutableRuleCreate"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    UpdateImmuRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The immutable tag rule's id */
+                immutable_rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImmutableRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description An error, in Harbor's shape */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Errors"];
+                };
+            };
+        };
+    };
+    DeleteImmuRule: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description true: project_name_or_id is a name even when it looks like a number */
+                "X-Is-Resource-Name"?: boolean;
+            };
+            path: {
+                /** @description The project's name, or its id (with `X-Is-Resource-Name: false`, Harbor's default) */
+                project_name_or_id: string;
+                /** @description The immutable tag rule's id */
+                immutable_rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description An error, in Harbor's shape */
             default: {

@@ -24,6 +24,8 @@ import { ScheduleRepository } from './schedule.repository.js';
 import { TaskLogRepository } from './task-log.repository.js';
 import { TaskRepository } from './task.repository.js';
 import { WebhookPolicyRepository } from './webhook-policy.repository.js';
+import { RetentionRepository } from './retention.repository.js';
+import { ImmutableRuleRepository } from './immutable-rule.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
 export type {
@@ -162,6 +164,23 @@ export {
   type WebhookSubscription,
   type WebhookTarget,
 } from './webhook-policy.repository.js';
+export {
+  RetentionRepository,
+  type RetentionArtifact,
+  type RetentionPolicy,
+  type RetentionPolicyWrite,
+  type RetentionRule,
+  type RetentionTag,
+  type RetentionTrigger,
+  type Selector,
+} from './retention.repository.js';
+export {
+  IMMUTABLE_RULES_CHANNEL,
+  ImmutableRuleRepository,
+  type ImmutableRule,
+  type ImmutableRuleWrite,
+  type ProjectImmutableRule,
+} from './immutable-rule.repository.js';
 
 /**
  * Every repository class, each constructed from the process's `Database`. The apps register them
@@ -193,4 +212,6 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   JobWorkerRepository,
   AdvisoryLocks,
   WebhookPolicyRepository,
+  RetentionRepository,
+  ImmutableRuleRepository,
 ];

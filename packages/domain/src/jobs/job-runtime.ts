@@ -2,14 +2,18 @@ import {
   AdvisoryLocks,
   AuditLogRepository,
   ExecutionRepository,
+  ImmutableRuleRepository,
   JobWorkerRepository,
+  RetentionRepository,
   ScheduleRepository,
   TaskLogRepository,
   TaskRepository,
   WebhookPolicyRepository,
   type Database,
 } from '@berth/db';
-import { JOB_KINDS, type JobKind, type JobProcessor, type JobQueue } from '@berth/jobs';
+import type { RegistryServices } from '@berth/distribution';
+import { JOB_KINDS, retentionJob, type JobKind, type JobProcessor, type JobQueue } from '@berth/jobs';
+import { RetentionLauncher } from '../retention/retention-launcher.js';
 import { JobScheduleService } from './job-schedule.service.js';
 import { JobRunner, type JobRunnerOptions, type RunnerLogger } from './job-runner.js';
 import { JobService } from './job.service.js';
@@ -31,6 +35,12 @@ export interface JobRuntimeOptions {
   kinds?: readonly JobKind[];
   /** The product's processors unless given; the runner refuses to start unless each kind has one. */
   processors?: readonly JobProcessor[];
+  /**
+   * The engine's services the product's processors change registry content through (retention's
+   * deletions), so quotas, references and events stay right. Required in the worker role unless
+   * `processors` are given.
+   */
+  registry?: RegistryServices;
   runner?: JobRunnerOptions;
   scheduler?: SchedulerOptions;
   logger?: RunnerLogger;
@@ -78,19 +88,7 @@ export class JobRuntime {
     });
     this.schedules = new JobScheduleService(scheduleRepository);
     if (options.role === 'worker') {
-      const processors =
-        options.processors ??
-        createProductProcessors({
-          auditLog: new AuditLogRepository(database),
-          webhooks: {
-            policies: new WebhookPolicyRepository(database),
-            secrets: options.webhooks?.secrets ?? null,
-            guard: new OutboundTargetGuard({
-              allowPrivateTargets: options.webhooks?.allowPrivateTargets ?? [],
-            }),
-            ...(options.webhooks?.timeoutMs ? { timeoutMs: options.webhooks.timeoutMs } : {}),
-          },
-        });
+      const processors = options.processors ?? productProcessors(database, options);
       this.runner = new JobRunner(
         {
           service: this.service,
@@ -110,6 +108,11 @@ export class JobRuntime {
         { database, schedules: scheduleRepository, service: this.service },
         {
           ...options.scheduler,
+          // Retention lists a policy's repositories when its schedule fires.
+          launchers: new Map([
+            [retentionJob.name, new RetentionLauncher(new RetentionRepository(database)).scheduleLauncher],
+            ...(options.scheduler?.launchers ?? []),
+          ]),
           ...(options.logger && !options.scheduler?.logger ? { logger: options.logger } : {}),
         },
       );
@@ -135,4 +138,25 @@ export class JobRuntime {
     })();
     return this.stopped;
   }
+}
+
+function productProcessors(database: Database, options: JobRuntimeOptions): JobProcessor[] {
+  const registry = options.registry;
+  if (!registry) {
+    throw new Error(
+      "the job runtime's worker needs the engine's services (registry) to run the product's jobs",
+    );
+  }
+  return createProductProcessors({
+    auditLog: new AuditLogRepository(database),
+    retention: new RetentionRepository(database),
+    immutableRules: new ImmutableRuleRepository(database),
+    registry,
+    webhooks: {
+      policies: new WebhookPolicyRepository(database),
+      secrets: options.webhooks?.secrets ?? null,
+      guard: new OutboundTargetGuard({ allowPrivateTargets: options.webhooks?.allowPrivateTargets ?? [] }),
+      ...(options.webhooks?.timeoutMs ? { timeoutMs: options.webhooks.timeoutMs } : {}),
+    },
+  });
 }

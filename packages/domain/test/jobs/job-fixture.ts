@@ -1,8 +1,23 @@
-import { Database } from '@berth/db';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  AuditLogRepository,
+  Database,
+  ImmutableRuleRepository,
+  PgMetadataStore,
+  RetentionRepository,
+} from '@berth/db';
 import { createTestDatabase, type TestDatabase } from '@berth/db/testing';
+import {
+  createRegistryServices,
+  FilesystemBlobDriver,
+  type RegistryServices,
+  type TagPolicy,
+} from '@berth/distribution';
 import type { JobKind, JobProcessor } from '@berth/jobs';
 import { PgBossJobQueue } from '@berth/queue';
-import { JobRuntime, type JobRuntimeOptions } from '../../src/index.js';
+import { JobRuntime, type JobRuntimeOptions, type ProductProcessorDeps } from '../../src/index.js';
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -12,6 +27,7 @@ const quiet = { log: () => undefined, warn: () => undefined, error: () => undefi
  */
 export class JobFixture {
   private readonly runtimes: JobRuntime[] = [];
+  private storage: string | null = null;
 
   private constructor(
     private readonly testDatabase: TestDatabase,
@@ -62,6 +78,27 @@ export class JobFixture {
     return runtime;
   }
 
+  /** The engine's services on this database and a blob directory of the fixture's own. */
+  registry(tagPolicy?: TagPolicy): RegistryServices {
+    this.storage ??= mkdtempSync(join(tmpdir(), 'berth-jobs-blobs-'));
+    return createRegistryServices({
+      blobs: new FilesystemBlobDriver(this.storage),
+      metadata: new PgMetadataStore(this.database),
+      instanceId: 'job-fixture',
+      ...(tagPolicy ? { tagPolicy } : {}),
+    });
+  }
+
+  /** What the product's processors need, on this database. */
+  productDeps(registry: RegistryServices = this.registry()): ProductProcessorDeps {
+    return {
+      auditLog: new AuditLogRepository(this.database),
+      retention: new RetentionRepository(this.database),
+      immutableRules: new ImmutableRuleRepository(this.database),
+      registry,
+    };
+  }
+
   async query<T extends object>(sql: string, values: unknown[] = []): Promise<T[]> {
     return (await this.database.pool.query<T>(sql, values)).rows;
   }
@@ -70,5 +107,6 @@ export class JobFixture {
     await Promise.all(this.runtimes.map((runtime) => runtime.stop().catch(() => undefined)));
     await this.database.close();
     await this.testDatabase.drop();
+    if (this.storage) rmSync(this.storage, { recursive: true, force: true });
   }
 }

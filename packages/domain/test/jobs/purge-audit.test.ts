@@ -33,7 +33,7 @@ describe(purgeAuditProcessor.name, () => {
     await seed('pull', 1, 3);
     const sut = await fixture.runtime(JOB_KINDS, [
       purgeAuditProcessor(new AuditLogRepository(fixture.database), { batchSize: 10 }),
-      ...createProductProcessors({ auditLog: new AuditLogRepository(fixture.database) }).filter(
+      ...createProductProcessors(fixture.productDeps()).filter(
         (processor) => processor.kind !== purgeAuditJob,
       ),
     ]);
@@ -70,10 +70,7 @@ describe(purgeAuditProcessor.name, () => {
   });
 
   it('ends the product kinds without a feature yet in Error, saying so', async () => {
-    const sut = await fixture.runtime(
-      JOB_KINDS,
-      createProductProcessors({ auditLog: new AuditLogRepository(fixture.database) }),
-    );
+    const sut = await fixture.runtime(JOB_KINDS, createProductProcessors(fixture.productDeps()));
     const gc = JOB_KINDS.find((kind) => kind.name === 'gc')!;
     const { execution } = await sut.service.trigger(gc, {
       trigger: 'MANUAL',

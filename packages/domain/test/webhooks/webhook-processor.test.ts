@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AuditLogRepository, WebhookPolicyRepository } from '@berth/db';
+import { WebhookPolicyRepository } from '@berth/db';
 import { JOB_KINDS } from '@berth/jobs';
 import { waitFor } from '@berth/jobs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,7 +32,7 @@ describe('webhook processor', () => {
     return fixture.runtime(
       JOB_KINDS,
       createProductProcessors({
-        auditLog: new AuditLogRepository(fixture.database),
+        ...fixture.productDeps(),
         webhooks: {
           policies,
           secrets,

@@ -1,5 +1,6 @@
-import type { AuditLogRepository } from '@berth/db';
+import type { AuditLogRepository, ImmutableRuleRepository, RetentionRepository } from '@berth/db';
 import { PermanentJobError, defineProcessor, webhookJob, type JobProcessor } from '@berth/jobs';
+import { retentionProcessor, type RetentionProcessorDeps } from '../../retention/retention.processor.js';
 import { purgeAuditProcessor } from './purge-audit.processor.js';
 import { unimplementedProcessors } from './unimplemented.processors.js';
 import { webhookProcessor, type WebhookProcessorDeps } from './webhook.processor.js';
@@ -11,6 +12,10 @@ export interface ProductProcessorDeps {
   auditLog: AuditLogRepository;
   /** Absent: deliveries end in Error saying this process cannot send them. */
   webhooks?: WebhookProcessorDeps;
+  retention: RetentionRepository;
+  immutableRules: ImmutableRuleRepository;
+  /** The engine's services, through which processors change registry content. */
+  registry: RetentionProcessorDeps['registry'];
 }
 
 /** One processor per kind of `JOB_KINDS`, as the worker (and the core without Redis) runs them. */
@@ -20,5 +25,14 @@ export function createProductProcessors(deps: ProductProcessorDeps): JobProcesso
     : defineProcessor(webhookJob, async () => {
         throw new PermanentJobError('webhook delivery is not configured in this process');
       });
-  return [purgeAuditProcessor(deps.auditLog), webhooks, ...unimplementedProcessors];
+  return [
+    purgeAuditProcessor(deps.auditLog),
+    retentionProcessor({
+      retention: deps.retention,
+      immutableRules: deps.immutableRules,
+      registry: deps.registry,
+    }),
+    webhooks,
+    ...unimplementedProcessors,
+  ];
 }

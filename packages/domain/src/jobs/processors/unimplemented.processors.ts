@@ -1,15 +1,8 @@
-import {
-  PermanentJobError,
-  defineProcessor,
-  gcJob,
-  retentionJob,
-  type JobKind,
-  type JobProcessor,
-} from '@berth/jobs';
+import { PermanentJobError, defineProcessor, gcJob, type JobKind, type JobProcessor } from '@berth/jobs';
 
 /**
- * Processors for kinds whose features are not built yet (issue 9's garbage collection and
- * retention): a run ends in Error saying so, instead of the worker refusing to boot. Each is
+ * Processors for kinds whose features are not built yet (issue 9's garbage
+ * collection): a run ends in Error saying so, instead of the worker refusing to boot. Each is
  * replaced by the real processor when its feature lands; nothing triggers these kinds before then.
  */
 function unimplemented<K extends JobKind>(kind: K, feature: string): JobProcessor<K> {
@@ -18,7 +11,4 @@ function unimplemented<K extends JobKind>(kind: K, feature: string): JobProcesso
   });
 }
 
-export const unimplementedProcessors: readonly JobProcessor[] = [
-  unimplemented(gcJob, 'garbage collection'),
-  unimplemented(retentionJob, 'tag retention'),
-];
+export const unimplementedProcessors: readonly JobProcessor[] = [unimplemented(gcJob, 'garbage collection')];
