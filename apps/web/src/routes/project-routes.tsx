@@ -9,6 +9,7 @@ import { MembersTab } from '../pages/project/members-tab';
 import { useProjectContext, type ProjectContext } from '../pages/project/project-context';
 import { RepositoriesTab } from '../pages/project/repositories-tab';
 import { RobotsTab } from '../pages/project/robots-tab';
+import { WebhooksTab } from '../pages/project/webhooks-tab';
 import { SummaryTab } from '../pages/project/summary-tab';
 
 /** Renders a tab with the project and permissions the project page resolved. */
@@ -32,6 +33,7 @@ export const projectRoutes: RouteObject[] = [
       { path: 'robots', element: withProject(RobotsTab) },
       { path: 'labels', element: withProject(LabelsTab) },
       { path: 'policy', element: withProject(PolicyTab) },
+      { path: 'webhooks', element: withProject(WebhooksTab) },
       { path: 'logs', element: withProject(LogsTab) },
       { path: 'configuration', element: withProject(ConfigurationTab) },
     ],
