@@ -58,9 +58,11 @@ export function ImmutabilityRules({
           </Text>
         </Stack>
         <Group>
-          <Text size="sm" data-testid="immutability-count">
-            {t('immutability.count', { count, limit: IMMUTABLE_RULE_LIMIT })}
-          </Text>
+          {rules.isSuccess && (
+            <Text size="sm" data-testid="immutability-count">
+              {t('immutability.count', { count, limit: IMMUTABLE_RULE_LIMIT })}
+            </Text>
+          )}
           {canCreate && (
             <Button onClick={() => setEditing('new')} disabled={full}>
               {t('immutability.add')}
