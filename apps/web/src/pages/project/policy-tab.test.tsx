@@ -145,46 +145,51 @@ describe(PolicyTab.name, () => {
     expect(await screen.findByTestId('task-log')).toHaveTextContent('sha256:bb v1 DEL');
   });
 
-  it('creates the project’s policy with the first rule, naming the project in its scope', async () => {
-    const user = userEvent.setup();
-    const calls: Call[] = [];
-    renderWithProviders(<PolicyTab {...projectContext(RETENTION)} />, api(calls));
-    await screen.findByText(/No retention rule yet/);
-    expect(screen.queryByRole('button', { name: 'Dry run' })).not.toBeInTheDocument();
-    await user.click(screen.getByRole('button', { name: 'Add rule' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Add a retention rule' });
-    await pickOption(
-      user,
-      within(dialog).getByRole('combobox', { name: 'Retain' }),
-      'the artifacts pulled within the last # days',
-    );
-    const days = within(dialog).getByRole('textbox', { name: 'Count or days' });
-    await user.clear(days);
-    await user.type(days, '30');
-    const tags = within(dialog).getByRole('textbox', { name: /^Tag pattern/ });
-    await user.clear(tags);
-    await user.type(tags, 'v1, v2');
-    await user.click(within(dialog).getByRole('checkbox', { name: 'Include untagged artifacts' }));
-    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
-    expect(calls.find((c) => c.method === 'POST')).toMatchObject({
-      path: '/api/v2.0/retentions',
-      body: {
-        algorithm: 'or',
-        trigger: { kind: 'Schedule', settings: { cron: '' } },
-        scope: { level: 'project', ref: 7 },
-        rules: [
-          {
-            action: 'retain',
-            template: 'nDaysSinceLastPull',
-            params: { nDaysSinceLastPull: 30 },
-            tag_selectors: [selector('matches', '{v1,v2}', '{"untagged":false}')],
-            scope_selectors: { repository: [selector('repoMatches', '**')] },
-          },
-        ],
-      },
-    });
-  });
+  // Many fields to fill: slower than the default 5 s on a busy machine.
+  it(
+    'creates the project’s policy with the first rule, naming the project in its scope',
+    { timeout: 15_000 },
+    async () => {
+      const user = userEvent.setup();
+      const calls: Call[] = [];
+      renderWithProviders(<PolicyTab {...projectContext(RETENTION)} />, api(calls));
+      await screen.findByText(/No retention rule yet/);
+      expect(screen.queryByRole('button', { name: 'Dry run' })).not.toBeInTheDocument();
+      await user.click(screen.getByRole('button', { name: 'Add rule' }));
+      const dialog = await screen.findByRole('dialog', { name: 'Add a retention rule' });
+      await pickOption(
+        user,
+        within(dialog).getByRole('combobox', { name: 'Retain' }),
+        'the artifacts pulled within the last # days',
+      );
+      const days = within(dialog).getByRole('textbox', { name: 'Count or days' });
+      await user.clear(days);
+      await user.type(days, '30');
+      const tags = within(dialog).getByRole('textbox', { name: /^Tag pattern/ });
+      await user.clear(tags);
+      await user.type(tags, 'v1, v2');
+      await user.click(within(dialog).getByRole('checkbox', { name: 'Include untagged artifacts' }));
+      await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+      await waitFor(() => expect(calls.some((c) => c.method === 'POST')).toBe(true));
+      expect(calls.find((c) => c.method === 'POST')).toMatchObject({
+        path: '/api/v2.0/retentions',
+        body: {
+          algorithm: 'or',
+          trigger: { kind: 'Schedule', settings: { cron: '' } },
+          scope: { level: 'project', ref: 7 },
+          rules: [
+            {
+              action: 'retain',
+              template: 'nDaysSinceLastPull',
+              params: { nDaysSinceLastPull: 30 },
+              tag_selectors: [selector('matches', '{v1,v2}', '{"untagged":false}')],
+              scope_selectors: { repository: [selector('repoMatches', '**')] },
+            },
+          ],
+        },
+      });
+    },
+  );
 
   it('saves a schedule and starts a dry run', async () => {
     const user = userEvent.setup();
@@ -233,7 +238,7 @@ describe(PolicyTab.name, () => {
     expect(screen.queryByRole('button', { name: 'Run now' })).not.toBeInTheDocument();
   });
 
-  it('adds, disables and deletes immutability rules', async () => {
+  it('adds, disables and deletes immutability rules', { timeout: 15_000 }, async () => {
     const user = userEvent.setup();
     const calls: Call[] = [];
     renderWithProviders(<PolicyTab {...projectContext(IMMUTABLE)} />, api(calls));

@@ -337,8 +337,7 @@ function WebhookDialog({
             label={t('webhooks.description')}
             value={description}
             onChange={(event) => setDescription(event.currentTarget.value)}
-            autosize
-            minRows={2}
+            rows={2}
           />
           <Select
             label={t('webhooks.notifyType')}
