@@ -198,3 +198,16 @@ export function useDeleteWebhook(projectId: string) {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: webhookKeys.project(projectId) }),
   });
 }
+
+/** Berth's own: replaces a policy's signing secret and answers the new one, this once. */
+export function useRegenerateWebhookSecret(projectId: string) {
+  const client = useClient();
+  return useMutation({
+    mutationFn: async (policyId: number) =>
+      unwrap(
+        await client.api.POST('/projects/{project_name_or_id}/webhook/policies/{webhook_policy_id}/secret', {
+          params: { path: { ...project(projectId), webhook_policy_id: policyId } },
+        }),
+      ).secret,
+  });
+}

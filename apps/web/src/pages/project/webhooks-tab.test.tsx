@@ -114,6 +114,7 @@ function api(calls: Call[], options: { saveError?: string } = {}) {
     }
     if (options.saveError && (request.method === 'POST' || request.method === 'PUT'))
       return json({ errors: [{ code: 'BAD_REQUEST', message: options.saveError }] }, { status: 400 });
+    if (request.method === 'POST' && path === '/policies/4/secret') return json({ secret: 'cd'.repeat(32) });
     if (request.method === 'POST')
       return new Response(null, {
         status: 201,
@@ -143,13 +144,12 @@ describe(WebhooksTab.name, () => {
     renderWithProviders(<WebhooksTab {...projectContext(ADMIN)} />, api(calls));
     await user.click(await screen.findByRole('button', { name: 'New webhook' }));
     const dialog = await screen.findByRole('dialog', { name: 'New webhook' });
-    await user.type(within(dialog).getByRole('textbox', { name: /^Name/ }), 'audit');
+    await user.click(within(dialog).getByRole('textbox', { name: /^Name/ }));
+    await user.paste('audit');
     await user.click(await within(dialog).findByRole('checkbox', { name: 'Artifact pulled' }));
     await user.click(within(dialog).getByRole('radio', { name: 'CloudEvents' }));
-    await user.type(
-      within(dialog).getByRole('textbox', { name: /^Endpoint URL/ }),
-      'https://audit.example.com/in',
-    );
+    await user.click(within(dialog).getByRole('textbox', { name: /^Endpoint URL/ }));
+    await user.paste('https://audit.example.com/in');
     await user.click(within(dialog).getByRole('textbox', { name: /^Auth header/ }));
     await user.paste('Bearer t');
     await user.click(within(dialog).getByRole('checkbox', { name: 'Verify the remote certificate' }));
@@ -193,6 +193,46 @@ describe(WebhooksTab.name, () => {
     expect(await within(dialog).findByRole('alert')).toHaveTextContent(
       'The webhook could not be saved: the address is not allowed',
     );
+  });
+
+  it('replaces the signing secret after confirmation and shows the new one once', async () => {
+    const user = userEvent.setup();
+    const calls: Call[] = [];
+    renderWithProviders(<WebhooksTab {...projectContext(ADMIN)} />, api(calls));
+    await user.click(await screen.findByRole('button', { name: 'New signing secret for ci' }));
+    const confirm = await screen.findByRole('dialog', { name: 'Replace the signing secret' });
+    await user.click(within(confirm).getByRole('button', { name: 'New secret' }));
+    const secret = await screen.findByRole('dialog', { name: 'Signing secret of ci' });
+    expect(within(secret).getByTestId('webhook-secret')).toHaveValue('cd'.repeat(32));
+    expect(calls.find((c) => c.method === 'POST')?.path).toBe(
+      '/api/v2.0/projects/7/webhook/policies/4/secret',
+    );
+  });
+
+  it('keeps the targets the console does not edit', async () => {
+    const user = userEvent.setup();
+    const calls: Call[] = [];
+    const second = { type: 'slack', address: 'https://hooks.slack.com/x', skip_cert_verify: false };
+    const handler = api(calls);
+    renderWithProviders(<WebhooksTab {...projectContext(ADMIN)} />, async (request) =>
+      request.method === 'GET' && new URL(request.url).pathname.endsWith('/webhook/policies')
+        ? json([{ ...policy, targets: [...policy.targets, second] }], { headers: { 'X-Total-Count': '1' } })
+        : handler(request),
+    );
+    await user.click(await screen.findByRole('button', { name: 'Edit webhook ci' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Edit webhook' });
+    await user.click(within(dialog).getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
+    expect((calls.find((c) => c.method === 'PUT')?.body as { targets: unknown[] }).targets).toEqual([
+      {
+        type: 'http',
+        address: 'https://ci.example.com/hook',
+        auth_header: 'Bearer x',
+        skip_cert_verify: false,
+        payload_format: 'CloudEvents',
+      },
+      second,
+    ]);
   });
 
   it('disables and deletes a policy', async () => {

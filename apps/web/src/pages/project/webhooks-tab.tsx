@@ -22,6 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { useClient } from '../../api/client';
 import {
   useDeleteWebhook,
+  useRegenerateWebhookSecret,
   useSaveWebhook,
   webhookEventsQuery,
   webhookExecutionsQuery,
@@ -59,6 +60,11 @@ export function WebhooksTab({ projectId, permissions }: ProjectContext) {
   const lastTriggers = useQuery({ ...webhookLastTriggersQuery(client, projectId), enabled: canRead });
   const save = useSaveWebhook(projectId);
   const removal = useConfirm(useDeleteWebhook(projectId), (policy: WebhookPolicy) => policy.id);
+  const regeneration = useConfirm(
+    useRegenerateWebhookSecret(projectId),
+    (policy: WebhookPolicy) => policy.id,
+    (value, policy) => setSecret({ name: policy.name, secret: value }),
+  );
   const [editing, setEditing] = useState<WebhookPolicy | 'new' | null>(null);
   const [secret, setSecret] = useState<{ name: string; secret: string } | null>(null);
   const [selected, setSelected] = useState<WebhookPolicy | null>(null);
@@ -169,6 +175,12 @@ export function WebhooksTab({ projectId, permissions }: ProjectContext) {
                             >
                               {toggle}
                             </RowAction>
+                            <RowAction
+                              label={t('webhooks.regenerateLabel', { name: policy.name })}
+                              onClick={() => regeneration.ask(policy)}
+                            >
+                              {t('webhooks.regenerate')}
+                            </RowAction>
                           </>
                         )}
                         {canDelete && (
@@ -242,6 +254,14 @@ export function WebhooksTab({ projectId, permissions }: ProjectContext) {
       )}
       <WebhookSecretDialog value={secret} onClose={() => setSecret(null)} />
       <ConfirmDialog
+        {...regeneration.dialog}
+        title={t('webhooks.regenerateTitle')}
+        message={t('webhooks.regenerateMessage', { name: regeneration.target?.name })}
+        confirmLabel={t('webhooks.regenerate')}
+        danger
+        error={regeneration.error && t('webhooks.regenerateFailed', { message: regeneration.error.message })}
+      />
+      <ConfirmDialog
         {...removal.dialog}
         title={t('webhooks.deleteTitle')}
         message={t('webhooks.deleteMessage', { name: removal.target?.name })}
@@ -288,6 +308,7 @@ function WebhookDialog({
         description,
         enabled: policy?.enabled ?? true,
         event_types: eventTypes,
+        // The console edits the first target; any others the API was given stay as they are.
         targets: [
           {
             type,
@@ -296,6 +317,7 @@ function WebhookDialog({
             skip_cert_verify: !verifyCert,
             ...(type === 'http' ? { payload_format: format } : {}),
           },
+          ...(policy?.targets.slice(1) ?? []),
         ],
       },
       {
