@@ -6,8 +6,10 @@
  * create a webhook policy pointing at a local HTTP receiver (the core started with
  * BERTH_ALLOW_PRIVATE_TARGETS=127.0.0.0/8), see its signing secret once, push, and see the delivery
  * in the console and the signed request at the receiver. Screenshots land in
- * docs/screenshots/project-{retention,immutability,webhooks}.png.
+ * docs/screenshots/project-{retention,immutability,webhooks}.png. Each page, filled, is also checked
+ * by axe-core for serious WCAG 2.1 A/AA findings, as console-accessibility.test.ts checks the others.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedSignature, waitFor, WebhookReceiver } from '../api/webhooks-support.js';
@@ -40,6 +42,18 @@ let receiver: WebhookReceiver;
 let projectId: number;
 
 const screenshot = (name: string) => saveScreenshot(page, name, { afterDialogs: true });
+
+/** Serious and critical WCAG 2.0/2.1 A and AA findings on the page as it is. */
+async function seriousViolations(): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map(
+      (violation) => `${violation.id}: ${violation.help} — ${violation.nodes[0]?.html.slice(0, 160) ?? ''}`,
+    );
+}
 
 async function tagNames(): Promise<string[]> {
   const reply = await admin.get(
@@ -128,6 +142,7 @@ describe.skipIf(!available)('console: a project’s policies and webhooks (Chrom
     // A dry run deletes nothing.
     expect(await tagNames()).toEqual(['v1', 'v2']);
     await screenshot('project-retention');
+    expect(await seriousViolations()).toEqual([]);
   });
 
   it('adds an immutability rule, and the console is refused deleting the protected tag', async () => {
@@ -144,6 +159,7 @@ describe.skipIf(!available)('console: a project’s policies and webhooks (Chrom
     expect(await row.innerText()).toContain('matching v1');
     expect(await page.getByTestId('immutability-count').innerText()).toBe('1 of 15 rules');
     await screenshot('project-immutability');
+    expect(await seriousViolations()).toEqual([]);
 
     // The artifact holding v1: its Tags tab offers the deletion, and the API refuses it.
     await page.goto(`${core.url}/projects/${projectId}/repositories/app`);
@@ -227,5 +243,6 @@ describe.skipIf(!available)('console: a project’s policies and webhooks (Chrom
       .click();
     await page.getByTestId('webhook-delivery').first().waitFor();
     await screenshot('project-webhooks');
+    expect(await seriousViolations()).toEqual([]);
   });
 });

@@ -580,7 +580,11 @@ function RetentionRuns({ policyId, canRun }: { policyId: number; canRun: boolean
                     <Table.Td>
                       <RowActions>
                         <RowAction
-                          label={t('retention.showTasksLabel', { id: execution.id })}
+                          label={
+                            open === execution.id
+                              ? t('retention.hideTasksLabel', { id: execution.id })
+                              : t('retention.showTasksLabel', { id: execution.id })
+                          }
                           onClick={() => setOpen(open === execution.id ? null : execution.id)}
                         >
                           {open === execution.id ? t('retention.hideTasks') : t('retention.showTasks')}

@@ -199,7 +199,7 @@ describe(WebhooksTab.name, () => {
     const user = userEvent.setup();
     const calls: Call[] = [];
     renderWithProviders(<WebhooksTab {...projectContext(ADMIN)} />, api(calls));
-    await user.click(await screen.findByRole('button', { name: 'New signing secret for ci' }));
+    await user.click(await screen.findByRole('button', { name: 'New secret for ci' }));
     const confirm = await screen.findByRole('dialog', { name: 'Replace the signing secret' });
     await user.click(within(confirm).getByRole('button', { name: 'New secret' }));
     const secret = await screen.findByRole('dialog', { name: 'Signing secret of ci' });
