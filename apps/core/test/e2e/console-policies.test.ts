@@ -178,6 +178,14 @@ describe.skipIf(!available)('console: a project’s policies and webhooks (Chrom
     expect(await alert.innerText()).toContain('immutable');
     await confirm.getByRole('button', { name: 'Cancel' }).click();
     expect(await tagNames()).toEqual(['v1', 'v2']);
+
+    // Disabled from the console (the rule sent back whole, as Harbor's console does), it protects no more.
+    await page.goto(`${core.url}/projects/${projectId}/policy`);
+    await page.getByRole('tab', { name: 'Tag immutability' }).click();
+    await page.getByRole('button', { name: /^Disable rule / }).click();
+    await page.getByTestId('immutable-rule-row').getByText('Disabled', { exact: true }).waitFor();
+    const rules = await admin.get(`/projects/${projectId}/immutabletagrules`);
+    expect(rules.body).toEqual([expect.objectContaining({ disabled: true })]);
   });
 
   it('creates a webhook, shows its secret once, and shows the delivery of a push the receiver got', async () => {
@@ -244,5 +252,17 @@ describe.skipIf(!available)('console: a project’s policies and webhooks (Chrom
     await page.getByTestId('webhook-delivery').first().waitFor();
     await screenshot('project-webhooks');
     expect(await seriousViolations()).toEqual([]);
+
+    // Disabled from the console, with the policy sent back whole.
+    await page.getByRole('button', { name: `Disable webhook ${HOOK}` }).click();
+    await page
+      .getByTestId('webhook-row')
+      .filter({ hasText: HOOK })
+      .getByText('Disabled', { exact: true })
+      .waitFor();
+    const policies = await admin.get(`/projects/${projectId}/webhook/policies`);
+    expect(policies.body).toEqual([
+      expect.objectContaining({ name: HOOK, enabled: false, description: 'tells CI about pushes' }),
+    ]);
   });
 });
