@@ -1,4 +1,5 @@
 import { administrationEn } from './areas/administration';
+import { projectPoliciesEn } from './areas/project-policies';
 import { navigationEn } from './areas/navigation';
 import { projectSettingsEn } from './areas/project-settings';
 import { repositoryActionsEn } from './areas/repository-actions';
@@ -99,6 +100,7 @@ export const en = {
   },
   notFound: { title: 'Page not found', back: 'Back to projects' },
   ...projectSettingsEn,
+  ...projectPoliciesEn,
   ...administrationEn,
   ...navigationEn,
   ...repositoryActionsEn,
