@@ -1,4 +1,5 @@
 import { administrationEn } from './areas/administration';
+import { jobsEn } from './areas/jobs';
 import { navigationEn } from './areas/navigation';
 import { projectSettingsEn } from './areas/project-settings';
 import { repositoryActionsEn } from './areas/repository-actions';
@@ -103,6 +104,7 @@ export const en = {
   ...navigationEn,
   ...repositoryActionsEn,
   ...sharedEn,
+  ...jobsEn,
 };
 
 export type Messages = typeof en;

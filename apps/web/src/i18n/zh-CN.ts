@@ -1,4 +1,5 @@
 import { administrationZhCN } from './areas/administration';
+import { jobsZhCN } from './areas/jobs';
 import { navigationZhCN } from './areas/navigation';
 import { projectSettingsZhCN } from './areas/project-settings';
 import { repositoryActionsZhCN } from './areas/repository-actions';
@@ -104,4 +105,5 @@ export const zhCN: Messages = {
   ...navigationZhCN,
   ...repositoryActionsZhCN,
   ...sharedZhCN,
+  ...jobsZhCN,
 };

@@ -15,6 +15,7 @@ export const ADMIN_SECTIONS = [
   'quotas',
   'audit-logs',
   'configuration',
+  'job-service',
   'system',
 ] as const;
 type Section = (typeof ADMIN_SECTIONS)[number];
@@ -27,6 +28,7 @@ const LABELS: Record<Section, string> = {
   quotas: 'adminSections.quotas',
   'audit-logs': 'admin.auditLog',
   configuration: 'admin.configuration',
+  'job-service': 'jobService.tab',
   system: 'admin.system',
 };
 
