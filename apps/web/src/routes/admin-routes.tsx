@@ -1,6 +1,7 @@
 import { Navigate, type RouteObject } from 'react-router';
 import { AdminLayout } from '../pages/admin/admin-layout';
 import { AuditLogPage } from '../pages/admin/audit-log-page';
+import { CleanupPage } from '../pages/admin/cleanup-page';
 import { ConfigurationPage } from '../pages/admin/configuration-page';
 import { GroupsPage } from '../pages/admin/groups-page';
 import { JobServicePage } from '../pages/admin/job-service-page';
@@ -24,6 +25,7 @@ export const adminRoutes: RouteObject[] = [
       { path: 'audit-logs', element: <AuditLogPage /> },
       { path: 'configuration', element: <ConfigurationPage /> },
       { path: 'job-service', element: <JobServicePage /> },
+      { path: 'clean-up', element: <CleanupPage /> },
       // The charts (recharts) load only when someone opens this page.
       {
         path: 'system',

@@ -16,6 +16,7 @@ export const ADMIN_SECTIONS = [
   'audit-logs',
   'configuration',
   'job-service',
+  'clean-up',
   'system',
 ] as const;
 type Section = (typeof ADMIN_SECTIONS)[number];
@@ -29,6 +30,7 @@ const LABELS: Record<Section, string> = {
   'audit-logs': 'admin.auditLog',
   configuration: 'admin.configuration',
   'job-service': 'jobService.tab',
+  'clean-up': 'cleanup.tab',
   system: 'admin.system',
 };
 
