@@ -417,7 +417,12 @@ function SchedulesSection({ refreshMs }: { refreshMs: number | false }) {
         </Title>
         <Group gap="sm">
           {paused.isSuccess && (
-            <Badge color={isPaused ? 'yellow' : 'teal'} variant="light" data-testid="schedules-status">
+            <Badge
+              color={isPaused ? 'yellow' : 'teal'}
+              variant="light"
+              tt="none"
+              data-testid="schedules-status"
+            >
               {isPaused ? t('jobService.schedulesPaused') : t('jobService.schedulesActive')}
             </Badge>
           )}
