@@ -226,7 +226,7 @@ export function CurrentRun({ kind, execution }: { kind: CleanupKind; execution: 
           size="lg"
         />
         <Text size="sm" c="dimmed">
-          {percent === null ? t('cleanup.waiting') : `${percent}%`}
+          {percent !== null ? `${percent}%` : started ? t('cleanup.working') : t('cleanup.waiting')}
         </Text>
       </Stack>
       <ConfirmDialog
