@@ -114,6 +114,7 @@ export class WorkerModule {
                 secrets: instanceKey ? new SecretBox(instanceKey) : null,
                 allowPrivateTargets: config.allowPrivateTargets,
               },
+              externalUrl: config.externalUrl,
               logger: log,
             });
           },

@@ -14,6 +14,12 @@ const MAX_BATCHES_IN_FLIGHT = 4;
 const LOCAL_DIGEST_MAX_BYTES = 128 * 1024;
 /** Returned batches kept for reuse across hashes; more are left to the garbage collector. */
 const MAX_FREE_BATCHES = 8;
+/**
+ * A worker with no hash for this long stops: a thread and its heap cost ≈ 7–10 MiB of resident
+ * memory, which a registry that is only serving pulls should not carry. Starting one again costs
+ * ≈ 20 ms, paid by the next large upload only.
+ */
+const DEFAULT_IDLE_RETIRE_MS = 5_000;
 
 /**
  * The worker's whole program. Evaluated from a string so that it runs the same from `src` (tests)
@@ -64,7 +70,11 @@ export class HashWorkerPool {
   private readonly freeBatches: ArrayBuffer[] = [];
   private nextId = 1;
 
-  constructor(private readonly size: number = defaultPoolSize()) {
+  constructor(
+    private readonly size: number = defaultPoolSize(),
+    /** @internal How long an idle worker lives (tests shorten it). */
+    readonly idleRetireMs: number = DEFAULT_IDLE_RETIRE_MS,
+  ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be ≥ 1, got ${size}`);
   }
 
@@ -90,6 +100,11 @@ export class HashWorkerPool {
   async close(): Promise<void> {
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((worker) => worker.terminate()));
+  }
+
+  /** @internal A worker retired for idleness: once none runs, the pooled batches go too. */
+  retired(): void {
+    if (this.liveWorkers() === 0) this.freeBatches.length = 0;
   }
 
   /** @internal */
@@ -130,6 +145,7 @@ export class PoolWorker {
   private readonly worker: Worker;
   /** Messages that will be answered: while there are any, the worker keeps the process alive. */
   private awaitedReplies = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly pool: HashWorkerPool) {
     // The worker allocates nothing but small messages (the bytes are transferred buffers, outside
@@ -152,13 +168,18 @@ export class PoolWorker {
 
   attach(hash: RunningHash): void {
     this.hashes.set(hash.id, hash);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
   }
 
   detach(hash: RunningHash): void {
     this.hashes.delete(hash.id);
+    this.retireWhenIdle();
   }
 
   async terminate(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     await this.worker.terminate();
   }
 
@@ -166,6 +187,21 @@ export class PoolWorker {
     if (--this.awaitedReplies === 0) this.worker.unref();
     if (reply.type === 'done') this.pool.returnBatch(reply.batch);
     this.hashes.get(reply.id)?.receive(reply);
+    this.retireWhenIdle();
+  }
+
+  /** Stops the thread after the pool's idle time without hashes or replies to wait for. */
+  private retireWhenIdle(): void {
+    if (!this.alive || this.hashes.size > 0 || this.awaitedReplies > 0 || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.hashes.size > 0 || this.awaitedReplies > 0 || !this.alive) return;
+      // Not alive from here on: the pool starts a new worker for the next hash.
+      this.alive = false;
+      this.pool.retired();
+      void this.worker.terminate();
+    }, this.pool.idleRetireMs);
+    this.idleTimer.unref();
   }
 
   private fail(error: Error): void {

@@ -109,6 +109,28 @@ describe(HashWorkerPool.name, () => {
     }
   });
 
+  it('stops a worker that stayed idle, and starts one again for the next large hash', async () => {
+    const pool = new HashWorkerPool(1, 100);
+    try {
+      const data = randomBytes(1_000_000);
+      const first = pool.create('sha256');
+      await first.update(data);
+      expect(pool.threads).toBe(1);
+      // Busy while a hash runs, however long it takes.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(pool.threads).toBe(1);
+      expect(await first.digest()).toBe(expectedHex('sha256', data));
+      await expect.poll(() => pool.threads, { timeout: 3000 }).toBe(0);
+
+      const second = pool.create('sha512');
+      await second.update(data);
+      expect(pool.threads).toBe(1);
+      expect(await second.digest()).toBe(expectedHex('sha512', data));
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('fails running hashes when the workers stop', async () => {
     const pool = new HashWorkerPool(1);
     const hash = pool.create('sha256');

@@ -84,6 +84,7 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
             closeGraceMs: config.jobs.shutdownGraceMs,
           },
           webhooks: { secrets, allowPrivateTargets: config.allowPrivateTargets },
+          externalUrl: config.externalUrl,
           logger: log,
         });
       },

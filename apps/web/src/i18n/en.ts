@@ -1,6 +1,7 @@
 import { administrationEn } from './areas/administration';
 import { jobsEn } from './areas/jobs';
 import { navigationEn } from './areas/navigation';
+import { projectPoliciesEn } from './areas/project-policies';
 import { projectSettingsEn } from './areas/project-settings';
 import { repositoryActionsEn } from './areas/repository-actions';
 import { sharedEn } from './areas/shared';
@@ -100,6 +101,7 @@ export const en = {
   },
   notFound: { title: 'Page not found', back: 'Back to projects' },
   ...projectSettingsEn,
+  ...projectPoliciesEn,
   ...administrationEn,
   ...navigationEn,
   ...repositoryActionsEn,

@@ -1,6 +1,7 @@
 import { administrationZhCN } from './areas/administration';
 import { jobsZhCN } from './areas/jobs';
 import { navigationZhCN } from './areas/navigation';
+import { projectPoliciesZhCN } from './areas/project-policies';
 import { projectSettingsZhCN } from './areas/project-settings';
 import { repositoryActionsZhCN } from './areas/repository-actions';
 import { sharedZhCN } from './areas/shared';
@@ -101,6 +102,7 @@ export const zhCN: Messages = {
   },
   notFound: { title: '页面不存在', back: '返回项目列表' },
   ...projectSettingsZhCN,
+  ...projectPoliciesZhCN,
   ...administrationZhCN,
   ...navigationZhCN,
   ...repositoryActionsZhCN,

@@ -19,6 +19,8 @@ export const PROJECT_TABS = [
   { path: 'members', key: 'members', need: 'member:list' },
   { path: 'robots', key: 'robots', need: 'robot:list' },
   { path: 'labels', key: 'labels', need: 'label:list' },
+  { path: 'policy', key: 'policy', need: 'tag-retention:read' },
+  { path: 'webhooks', key: 'webhooks', need: 'notification-policy:list' },
   { path: 'logs', key: 'logs', need: 'log:list' },
   { path: 'configuration', key: 'configuration', need: 'configuration:read' },
 ] as const;

@@ -80,6 +80,9 @@ export type ExecutionStatusRule = (
   started: boolean,
 ) => JobStatusName | null;
 
+/** Runs in the transaction that makes an execution final (Stopped, Error or Success). */
+export type ExecutionFinalHook = (tx: Tx, execution: Execution) => Promise<void>;
+
 const FINAL = "('Stopped', 'Error', 'Success')";
 const EXECUTION_COLUMNS = `id, vendor_type, vendor_id, job_kind, status, status_message, trigger, extra_attrs,
   dedupe_key, stop_requested_at, start_time, end_time, update_time`;
@@ -257,9 +260,14 @@ export class ExecutionRepository {
    * Sets the execution's status from its tasks' with `rule`, in one transaction that first locks
    * the execution: refreshes after concurrent task changes run one after the other, and each counts
    * every task change committed before it. A final status gets the last task's end time; an
-   * unfinished one none. Returns the execution as it is now, or null when it is gone.
+   * unfinished one none. `onFinal` runs in the same transaction when the execution has just become
+   * final (a notice for the outbox). Returns the execution as it is now, or null when it is gone.
    */
-  async refreshStatus(id: bigint, rule: ExecutionStatusRule): Promise<Execution | null> {
+  async refreshStatus(
+    id: bigint,
+    rule: ExecutionStatusRule,
+    onFinal?: ExecutionFinalHook,
+  ): Promise<Execution | null> {
     return this.database.transaction(async (tx) => {
       const locked = await queryRows<Record<string, unknown>>(
         this.database,
@@ -306,7 +314,10 @@ export class ExecutionRepository {
          WHERE id = $1::bigint RETURNING ${EXECUTION_COLUMNS}`,
         [id.toString(), status, final ? (lastEnd ?? new Date()) : null],
       );
-      return toExecution(updated[0]!);
+      const execution = toExecution(updated[0]!);
+      // What a run reports when it ends commits with its final status, or neither does.
+      if (final && onFinal) await onFinal(tx, execution);
+      return execution;
     });
   }
 

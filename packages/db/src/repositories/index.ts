@@ -141,6 +141,7 @@ export {
   ExecutionRepository,
   type Execution,
   type ExecutionFilter,
+  type ExecutionFinalHook,
   type ExecutionMetrics,
   type ExecutionStatusRule,
   type JobStatusName,

@@ -62,6 +62,17 @@ export class TaskRepository {
     return { total: Number(count[0]?.n ?? 0), items: rows.map(toTask) };
   }
 
+  /** Every task of an execution, oldest first, read in `tx` (what an ending execution reports). */
+  async allOfExecution(executionId: bigint, tx?: Tx): Promise<Task[]> {
+    const rows = await queryRows<Record<string, unknown>>(
+      this.database,
+      tx,
+      `SELECT * FROM task WHERE execution_id = $1::bigint ORDER BY id`,
+      [executionId.toString()],
+    );
+    return rows.map(toTask);
+  }
+
   /**
    * Starts a run of a task on `workerId`: Pending (or Running, when its last worker died) becomes
    * Running with the next run number. Null when the task is finished, gone, or its execution was

@@ -4,6 +4,7 @@ import {
   ExecutionRepository,
   ImmutableRuleRepository,
   JobWorkerRepository,
+  OutboxRepository,
   RetentionRepository,
   ScheduleRepository,
   TaskLogRepository,
@@ -14,6 +15,7 @@ import {
 import type { RegistryServices } from '@berth/distribution';
 import { JOB_KINDS, retentionJob, type JobKind, type JobProcessor, type JobQueue } from '@berth/jobs';
 import { RetentionLauncher } from '../retention/retention-launcher.js';
+import { retentionFinalHook } from '../retention/retention-notice.js';
 import { JobScheduleService } from './job-schedule.service.js';
 import { JobRunner, type JobRunnerOptions, type RunnerLogger } from './job-runner.js';
 import { JobService } from './job.service.js';
@@ -46,6 +48,8 @@ export interface JobRuntimeOptions {
   logger?: RunnerLogger;
   /** What webhook deliveries need (a worker's): without it they end in Error saying so. */
   webhooks?: WebhookDeliverySettings;
+  /** `BERTH_EXTERNAL_URL`: the host notices of finished runs name (Harbor's `harbor_hostname`). */
+  externalUrl?: string | null;
 }
 
 export interface WebhookDeliverySettings {
@@ -85,6 +89,17 @@ export class JobRuntime {
       queue,
       kinds: options.kinds ?? JOB_KINDS,
       ...(options.logger ? { logger: options.logger } : {}),
+      // Whichever process makes a run final (a worker, or the core stopping it) reports its end.
+      onExecutionFinal: new Map([
+        [
+          retentionJob.name,
+          retentionFinalHook({
+            tasks,
+            outbox: new OutboxRepository(database),
+            registryHost: hostOf(options.externalUrl),
+          }),
+        ],
+      ]),
     });
     this.schedules = new JobScheduleService(scheduleRepository);
     if (options.role === 'worker') {
@@ -159,4 +174,13 @@ function productProcessors(database: Database, options: JobRuntimeOptions): JobP
       ...(options.webhooks?.timeoutMs ? { timeoutMs: options.webhooks.timeoutMs } : {}),
     },
   });
+}
+
+function hostOf(url: string | null | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
 }

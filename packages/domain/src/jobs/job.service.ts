@@ -2,6 +2,7 @@ import type {
   Database,
   Execution,
   ExecutionFilter,
+  ExecutionFinalHook,
   ExecutionMetrics,
   ExecutionRepository,
   Listing,
@@ -74,6 +75,11 @@ export interface JobServiceDeps {
   queue: JobQueue;
   kinds: readonly JobKind[];
   logger?: { warn(message: string): void };
+  /**
+   * What a job kind reports when one of its executions ends, by kind name: runs in the transaction
+   * that makes the execution final (retention's TAG_RETENTION notice goes to the outbox there).
+   */
+  onExecutionFinal?: ReadonlyMap<string, ExecutionFinalHook>;
 }
 
 /**
@@ -240,8 +246,13 @@ export class JobService {
 
   /** Re-derives an execution's status from its tasks' (Harbor's rule, see `executionStatusOf`). */
   async refresh(executionId: bigint): Promise<Execution | null> {
-    return this.deps.executions.refreshStatus(executionId, (counts, started) =>
-      executionStatusOf(counts, started),
+    const hooks = this.deps.onExecutionFinal;
+    return this.deps.executions.refreshStatus(
+      executionId,
+      (counts, started) => executionStatusOf(counts, started),
+      hooks?.size
+        ? (tx, execution) => hooks.get(execution.jobKind)?.(tx, execution) ?? Promise.resolve()
+        : undefined,
     );
   }
 

@@ -36,3 +36,4 @@ export {
 } from './retention-decision.js';
 export { RetentionLauncher } from './retention-launcher.js';
 export { RETENTION_ACTOR, retentionProcessor, type RetentionProcessorDeps } from './retention.processor.js';
+export { retentionFinalHook, type RetentionNoticeDeps } from './retention-notice.js';

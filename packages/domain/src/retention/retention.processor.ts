@@ -36,6 +36,17 @@ export interface RetentionProcessorDeps {
 /** Deeper accessories of accessories than this are left alone, as the API refuses them. */
 const MAX_DEPTH = 8;
 
+/** How many deleted artifacts a task lists for the run's webhook (the counts stay exact). */
+const MAX_REPORTED_DELETIONS = 100;
+
+/** An artifact a task deleted, as its `extra_attrs.deleted_artifacts` keeps it. */
+export interface DeletedArtifactRecord {
+  /** `project/name`. */
+  repository: string;
+  digest: string;
+  tag?: string;
+}
+
 /** Who retention's changes are by, in their events and the audit log. */
 export const RETENTION_ACTOR = 'retention';
 
@@ -108,6 +119,17 @@ export function retentionProcessor(deps: RetentionProcessorDeps): JobProcessor<t
       deleted,
       untagged,
       dry_run: dryRun,
+      // What the run's TAG_RETENTION webhook names (retention-notice.ts); bounded like its payload.
+      deleted_artifacts: dryRun
+        ? []
+        : decisions
+            .filter((d) => outcome.get(d) === 'DEL')
+            .slice(0, MAX_REPORTED_DELETIONS)
+            .map((d): DeletedArtifactRecord => ({
+              repository,
+              digest: d.artifact.digest,
+              ...(d.artifact.tags[0] ? { tag: d.artifact.tags[0].name } : {}),
+            })),
     });
     log.info(
       `${dryRun ? 'Dry run: would delete' : 'Deleted'} ${deleted} of ${decisions.length} artifacts and ` +

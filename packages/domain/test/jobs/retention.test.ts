@@ -230,6 +230,53 @@ describe(retentionProcessor.name, () => {
     expect(new Set(actors.map((row) => row.actor))).toEqual(new Set(['retention']));
   });
 
+  it('reports a run that deleted something once, as TAG_RETENTION in the outbox; a dry run not', async () => {
+    const p = await project();
+    const app = `${p.name}/app`;
+    const web = `${p.name}/web`;
+    const oldApp = await push(app, ['v1'], 30);
+    await push(app, ['v2'], 1);
+    const oldWeb = await push(web, ['w1'], 30);
+    await push(web, ['w2'], 1);
+    const applied = await policy(p.id, [rule('latestPushedK', 1)]);
+    const notices = () =>
+      fixture.query<{ notification: Record<string, unknown> }>(
+        `SELECT payload->'notification' AS notification FROM outbox_event
+         WHERE topic = 'notification' AND payload->'notification'->>'projectName' = $1`,
+        [p.name],
+      );
+
+    await run(applied, true);
+    expect(await notices()).toHaveLength(0);
+
+    const real = await run(applied, false);
+    expect(real.tasks).toHaveLength(2);
+    const [notice, ...more] = await notices();
+    expect(more).toHaveLength(0);
+    expect(notice!.notification).toMatchObject({
+      eventType: 'TAG_RETENTION',
+      projectName: p.name,
+      eventData: {
+        retention: {
+          total: 4,
+          retained: 2,
+          result: 'SUCCESS',
+          project_name: p.name,
+          retention_policy_id: Number(applied.id),
+          retention_rule: [
+            expect.objectContaining({ template: 'latestPushedK', params: { latestPushedK: 1 } }),
+          ],
+        },
+      },
+    });
+    const deleted = (
+      notice!.notification.eventData as { retention: { deleted_artifact: { name_tag: string }[] } }
+    ).retention.deleted_artifact;
+    expect(deleted.map((artifact) => artifact.name_tag).sort()).toEqual([`${app}:v1`, `${web}:w1`]);
+    expect(await exists(app, oldApp)).toBe(false);
+    expect(await exists(web, oldWeb)).toBe(false);
+  });
+
   it('a per-tag rule removes single tags and keeps the artifact another tag holds', async () => {
     const p = await project();
     const app = `${p.name}/app`;

@@ -9,6 +9,8 @@ export const projectSettingsEn = {
     labels: 'Labels',
     artifacts: 'Artifacts',
     logs: 'Logs',
+    policy: 'Policy',
+    webhooks: 'Webhooks',
     configuration: 'Configuration',
   },
   projectSummary: {
@@ -301,6 +303,8 @@ export const projectSettingsZhCN: typeof projectSettingsEn = {
     labels: '标签',
     artifacts: '制品',
     logs: '日志',
+    policy: '策略',
+    webhooks: 'Webhooks',
     configuration: '配置管理',
   },
   projectSummary: {
