@@ -27,6 +27,7 @@ import { ZodValidationPipe } from './common/zod-validation.pipe.js';
 import { JobsModule } from './jobs/jobs.module.js';
 import { WebhookModule } from './webhooks/webhook.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { SystemJobsModule } from './system-jobs/system-jobs.module.js';
 import { ImmutabilityModule } from './immutability/immutability.module.js';
 
 export interface AppModuleOptions {
@@ -65,6 +66,7 @@ export class AppModule {
         JobsModule,
         WebhookModule,
         RetentionModule,
+        SystemJobsModule,
         ImmutabilityModule,
         ConsoleModule.forRoot(),
       ],

@@ -71,8 +71,9 @@ export class WorkerModule {
             // The engine's services over the core's storage and database, so the worker's deletions
             // (retention) keep quotas, references and events right. Immutability rules are read at
             // every check: a worker's changes are few, and it listens for no rule changes.
+            const blobDriver = new FilesystemBlobDriver(join(config.dataDir, 'storage'));
             const registry: RegistryServices = createRegistryServices({
-              blobs: new FilesystemBlobDriver(join(config.dataDir, 'storage')),
+              blobs: blobDriver,
               metadata: new PgMetadataStore(database),
               tagPolicy: new ImmutableTagPolicy(new ImmutableRuleRepository(database), {
                 unlistenedMaxAgeMs: 0,
@@ -103,6 +104,9 @@ export class WorkerModule {
               }),
               role: 'worker',
               registry,
+              // GC deletes bytes from the core's storage (the same BERTH_DATA_DIR).
+              blobDriver,
+              gcWindows: config.gc,
               ...(options.kinds ? { kinds: options.kinds } : {}),
               ...(options.processors ? { processors: options.processors } : {}),
               runner: {

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const FIXTURE = fileURLToPath(new URL('./fixtures/test-worker.mjs', import.meta.url));
+/** The production worker, with the product's kinds (GC…). */
+export const PRODUCT_WORKER = fileURLToPath(new URL('./fixtures/product-worker.mjs', import.meta.url));
 
 export interface WorkerProcess {
   pid: number;
@@ -33,9 +35,9 @@ export async function killAllWorkers(): Promise<void> {
  */
 export async function startWorker(
   env: Record<string, string>,
-  options: { expectFailure?: boolean } = {},
+  options: { expectFailure?: boolean; fixture?: string } = {},
 ): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [FIXTURE], {
+  const child = spawn(process.execPath, [options.fixture ?? FIXTURE], {
     env: {
       ...process.env,
       NO_COLOR: '1',

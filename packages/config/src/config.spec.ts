@@ -33,6 +33,7 @@ describe(parseConfig.name, () => {
         reconcileMs: 10_000,
         shutdownGraceMs: 10_000,
       },
+      gc: { graceMinutes: 60, uploadMaxAgeHours: 24 },
       allowPrivateTargets: [],
       noColor: false,
     });
@@ -83,6 +84,7 @@ describe(parseConfig.name, () => {
         reconcileMs: 500,
         shutdownGraceMs: 0,
       },
+      gc: { graceMinutes: 60, uploadMaxAgeHours: 24 },
       allowPrivateTargets: [
         { address: '10.0.0.0', prefixLength: 8, family: 'ipv4' },
         { address: '192.168.1.5', prefixLength: 32, family: 'ipv4' },
@@ -112,6 +114,8 @@ describe(parseConfig.name, () => {
         'BERTH_JOB_WORKER_TIMEOUT_MS',
         'BERTH_JOB_RECONCILE_MS',
         'BERTH_JOB_SHUTDOWN_GRACE_MS',
+        'BERTH_GC_GRACE_MINUTES',
+        'BERTH_GC_UPLOAD_MAX_AGE_HOURS',
         'BERTH_ALLOW_PRIVATE_TARGETS',
         'NO_COLOR',
       ].sort(),

@@ -29,6 +29,17 @@ export interface JobSettings {
   shutdownGraceMs: number;
 }
 
+/** Garbage collection's windows (docs/gc.md). */
+export interface GcSettings {
+  /**
+   * `BERTH_GC_GRACE_MINUTES` (60): blobs uploaded or linked and never referenced since, and untagged
+   * manifests, younger than this stay (an in-flight push's layers, an index's children pushed first).
+   */
+  graceMinutes: number;
+  /** `BERTH_GC_UPLOAD_MAX_AGE_HOURS` (24): upload sessions older than this are removed with their bytes. */
+  uploadMaxAgeHours: number;
+}
+
 /** Everything Berth reads from its environment, parsed and validated once at start. */
 export interface BerthConfig {
   /** `BERTH_PORT`: TCP port for HTTP; 0 asks the OS for any free port. */
@@ -61,6 +72,8 @@ export interface BerthConfig {
   redisUrl: string | null;
   /** The job system's settings (`BERTH_QUEUE_PREFIX`, `BERTH_JOB_*`…). */
   jobs: JobSettings;
+  /** Garbage collection's settings (`BERTH_GC_*`). */
+  gc: GcSettings;
   /**
    * `BERTH_ALLOW_PRIVATE_TARGETS`: private or loopback address blocks that replication and webhook
    * targets may nevertheless be in. Empty by default: such targets are refused.
@@ -137,6 +150,16 @@ function milliseconds(variable: string, fallback: number, min: number) {
         ctx,
         `${variable} must be a number of milliseconds from ${min} to 86400000, got "${raw}"`,
       );
+    }
+    return Number(raw);
+  });
+}
+
+function wholeNumber(variable: string, fallback: number, min: number, max: number, unit: string) {
+  return text.transform((raw, ctx): number => {
+    if (raw === undefined) return fallback;
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      return refuse(ctx, `${variable} must be a number of ${unit} from ${min} to ${max}, got "${raw}"`);
     }
     return Number(raw);
   });
@@ -253,6 +276,8 @@ const ZEnvironment = z.object({
   BERTH_JOB_WORKER_TIMEOUT_MS: milliseconds('BERTH_JOB_WORKER_TIMEOUT_MS', 30_000, 100),
   BERTH_JOB_RECONCILE_MS: milliseconds('BERTH_JOB_RECONCILE_MS', 10_000, 100),
   BERTH_JOB_SHUTDOWN_GRACE_MS: milliseconds('BERTH_JOB_SHUTDOWN_GRACE_MS', 10_000, 0),
+  BERTH_GC_GRACE_MINUTES: wholeNumber('BERTH_GC_GRACE_MINUTES', 60, 0, 10_080, 'minutes'),
+  BERTH_GC_UPLOAD_MAX_AGE_HOURS: wholeNumber('BERTH_GC_UPLOAD_MAX_AGE_HOURS', 24, 1, 8760, 'hours'),
   BERTH_ALLOW_PRIVATE_TARGETS: addressBlocks,
   NO_COLOR: text,
 });
@@ -288,6 +313,10 @@ export function parseConfig(env: Environment, cwd: string): BerthConfig {
       workerTimeoutMs: vars.BERTH_JOB_WORKER_TIMEOUT_MS,
       reconcileMs: vars.BERTH_JOB_RECONCILE_MS,
       shutdownGraceMs: vars.BERTH_JOB_SHUTDOWN_GRACE_MS,
+    },
+    gc: {
+      graceMinutes: vars.BERTH_GC_GRACE_MINUTES,
+      uploadMaxAgeHours: vars.BERTH_GC_UPLOAD_MAX_AGE_HOURS,
     },
     allowPrivateTargets: vars.BERTH_ALLOW_PRIVATE_TARGETS,
     noColor: vars.NO_COLOR !== undefined,

@@ -9,6 +9,7 @@ export {
   type AddressBlock,
   type BerthConfig,
   type Environment,
+  type GcSettings,
   type JobSettings,
   type LogLevelName,
 } from './config.js';

@@ -1,4 +1,4 @@
-export { PgMetadataStore, QUOTA_WARNING_PERCENT } from './pg-metadata-store.js';
+export { BLOB_GUARD_NAMESPACE, PgMetadataStore, QUOTA_WARNING_PERCENT } from './pg-metadata-store.js';
 export {
   PRISMA_MIGRATE_LOCK_KEY,
   defaultMigrationsDir,

@@ -10,6 +10,7 @@ import type {
   StoredManifest,
   UploadSession,
 } from '@berth/distribution';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { Database } from './database.js';
@@ -52,6 +53,12 @@ import { appendToOutbox } from './outbox/outbox.repository.js';
 export class PgMetadataStore implements MetadataStore {
   private readonly pool: pg.Pool;
   private readonly database: Database | null;
+  /**
+   * The connection holding the blob guard of the work in progress: the store's calls inside
+   * `guardBlob` run on it, so a guarded upload needs one pooled connection, not two (a full pool of
+   * guards each waiting for a second connection would never finish).
+   */
+  private readonly guardScope = new AsyncLocalStorage<pg.PoolClient>();
 
   /** On the process's `Database` (its pool), or on a pool of its own (tests, benchmarks). */
   constructor(source: pg.Pool | Database) {
@@ -59,8 +66,39 @@ export class PgMetadataStore implements MetadataStore {
     this.pool = source instanceof Database ? source.pool : source;
   }
 
+  /**
+   * A shared session advisory lock on the digest (`BLOB_GUARD_NAMESPACE`, GcRepository takes it
+   * exclusively to delete bytes) held while `work` runs; the store's calls in `work` use its
+   * connection.
+   */
+  async guardBlob<T>(digest: string, work: () => Promise<T>): Promise<T> {
+    if (this.guardScope.getStore()) return work();
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query({ ...SQL.guardBlob, values: [BLOB_GUARD_NAMESPACE, digest] });
+      try {
+        return await this.guardScope.run(client, work);
+      } finally {
+        await client.query({ ...SQL.unguardBlob, values: [BLOB_GUARD_NAMESPACE, digest] }).catch((error) => {
+          // A connection that may still hold the lock must not go back to the pool.
+          broken = error instanceof Error ? error : new Error(String(error));
+        });
+      }
+    } finally {
+      client.release(
+        broken ?? (brokenGuards.has(client) ? new Error('a guarded transaction broke') : undefined),
+      );
+    }
+  }
+
+  /** The guard's connection inside `guardBlob`, else the pool. */
+  private get runner(): pg.Pool | pg.PoolClient {
+    return this.guardScope.getStore() ?? this.pool;
+  }
+
   async getRepositoryBlob(repository: string, digest: string): Promise<{ size: number } | null> {
-    const { rows } = await this.pool.query<{ size: string }>({
+    const { rows } = await this.runner.query<{ size: string }>({
       ...SQL.getRepositoryBlob,
       values: [repository, digest],
     });
@@ -108,7 +146,7 @@ export class PgMetadataStore implements MetadataStore {
     // and waits for it; in a push of small images those waits were a large share of the time.
     for (let attempt = 1; ; attempt++) {
       try {
-        const { rows } = await this.pool.query<{ completed: boolean; repository_exists: boolean }>({
+        const { rows } = await this.runner.query<{ completed: boolean; repository_exists: boolean }>({
           ...SQL.completeUploadInRepository,
           values: [uploadId, repository, blob.digest, blob.size],
         });
@@ -275,10 +313,26 @@ export class PgMetadataStore implements MetadataStore {
     });
   }
 
-  async deleteManifest(repository: string, digest: string, events: RegistryEvent[]): Promise<boolean> {
+  async deleteManifest(
+    repository: string,
+    digest: string,
+    events: RegistryEvent[],
+    options?: { untaggedOnly?: boolean },
+  ): Promise<boolean> {
     return this.transaction(async (client) => {
       const repositoryId = await findRepository(client, repository);
       if (repositoryId === null) return false;
+      if (options?.untaggedOnly) {
+        // Locked first, checked in the next statement (a new snapshot): a tag or an index written
+        // by a transaction that held the manifest's key-share lock is seen once it committed.
+        const locked = await client.query({ ...SQL.lockManifestForDelete, values: [repositoryId, digest] });
+        if ((locked.rowCount ?? 0) === 0) return false;
+        const { rows: held } = await client.query<{ held: boolean }>({
+          ...SQL.manifestHeld,
+          values: [repositoryId, digest],
+        });
+        if (held[0]?.held) return false;
+      }
       // Tags and references go with it (ON DELETE CASCADE); the blob references it held are
       // returned first, so the project's usage drops in the same transaction.
       const { rows } = await client.query<{ blobs: string[] | null }>({
@@ -392,8 +446,9 @@ export class PgMetadataStore implements MetadataStore {
    * foreign key.
    */
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
+    const guard = this.guardScope.getStore();
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = guard ?? (await this.pool.connect());
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -417,7 +472,9 @@ export class PgMetadataStore implements MetadataStore {
         throw error;
       } finally {
         // A client whose ROLLBACK failed is in an unknown state: destroy it instead of reusing it.
-        client.release(broken);
+        // The guard's connection is released by guardBlob.
+        if (!guard) client.release(broken);
+        else if (broken) brokenGuards.add(guard);
       }
     }
   }
@@ -469,6 +526,15 @@ function quotaNotification(
     },
   };
 }
+
+/**
+ * First key of the blob guard's advisory locks ('gcbl'); the second is `hashtext(digest)`. Uploads,
+ * mounts and copies hold it shared; GC's byte deletion exclusively.
+ */
+export const BLOB_GUARD_NAMESPACE = 0x6763626c;
+
+/** Guard connections whose ROLLBACK failed: destroyed rather than returned to the pool. */
+const brokenGuards = new WeakSet<pg.PoolClient>();
 
 /** Clients whose open transaction wrote events: their commit tells the dispatcher. */
 const wroteEvents = new WeakSet<pg.PoolClient>();
@@ -658,6 +724,28 @@ function formatBytes(bytes: number): string {
 
 /** Named statements: prepared once per connection, then only bound and executed. */
 const SQL = {
+  guardBlob: {
+    name: 'berth_guard_blob',
+    text: 'SELECT pg_advisory_lock_shared($1, hashtext($2))',
+  },
+  unguardBlob: {
+    name: 'berth_unguard_blob',
+    text: 'SELECT pg_advisory_unlock_shared($1, hashtext($2))',
+  },
+  lockManifestForDelete: {
+    name: 'berth_lock_manifest_for_delete',
+    text: 'SELECT id FROM manifest WHERE repository_id = $1 AND digest = $2 FOR UPDATE',
+  },
+  manifestHeld: {
+    name: 'berth_manifest_held',
+    // Tagged, or listed by an index of the repository.
+    text: `SELECT EXISTS (
+        SELECT 1 FROM tag t JOIN manifest m ON m.id = t.manifest_id
+        WHERE m.repository_id = $1 AND m.digest = $2)
+      OR EXISTS (
+        SELECT 1 FROM manifest_reference mr JOIN manifest p ON p.id = mr.manifest_id
+        WHERE mr.digest = $2 AND mr.kind = 'manifest' AND p.repository_id = $1) AS held`,
+  },
   getRepositoryBlob: {
     name: 'berth_get_repository_blob',
     text: `SELECT b.size FROM repository r
@@ -671,8 +759,11 @@ const SQL = {
   },
   insertLink: {
     name: 'berth_insert_link',
+    // A link made again moves its time (at most once a minute): GC's grace window counts from the
+    // last upload or mount, so a blob uploaded again for a push in flight is not freed under it.
     text: `INSERT INTO repository_blob (repository_id, digest) VALUES ($1, $2)
-      ON CONFLICT (repository_id, digest) DO NOTHING`,
+      ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = now()
+      WHERE repository_blob.created_at < now() - interval '1 minute'`,
   },
   unlinkBlob: {
     name: 'berth_unlink_blob',
@@ -726,7 +817,8 @@ const SQL = {
         ON CONFLICT (digest) DO NOTHING),
       linked AS (
         INSERT INTO repository_blob (repository_id, digest) SELECT repo.id, $3 FROM repo, deleted
-        ON CONFLICT (repository_id, digest) DO NOTHING)
+        ON CONFLICT (repository_id, digest) DO UPDATE SET created_at = now()
+        WHERE repository_blob.created_at < now() - interval '1 minute')
       SELECT EXISTS (SELECT 1 FROM deleted) AS completed, EXISTS (SELECT 1 FROM repo) AS repository_exists`,
   },
   deleteUpload: {

@@ -3,7 +3,7 @@ import type { BlobDriver, BlobFile, ByteRange } from './blob-driver.js';
 import { type ChangeOrigin, RegistryEventFactory } from './change-origin.js';
 import { requireDigest } from './digest.js';
 import { RegistryError } from './errors.js';
-import type { MetadataStore } from './metadata-store.js';
+import { guardedBlob, type MetadataStore } from './metadata-store.js';
 
 const BLOB_MEDIA_TYPE = 'application/octet-stream';
 
@@ -55,11 +55,15 @@ export class BlobService {
     from: string,
     digest: string,
   ): Promise<{ digest: string; size: number } | null> {
-    const blob = await this.metadata.getRepositoryBlob(from, digest);
-    if (!blob) return null;
-    const record = { digest, size: blob.size };
-    await this.metadata.linkBlob(repository, record);
-    return record;
+    // Under the blob guard: a blob still linked in `from` has its bytes, and GC cannot delete them
+    // before the new link is written.
+    return guardedBlob(this.metadata, digest, async () => {
+      const blob = await this.metadata.getRepositoryBlob(from, digest);
+      if (!blob) return null;
+      const record = { digest, size: blob.size };
+      await this.metadata.linkBlob(repository, record);
+      return record;
+    });
   }
 
   /** Removes a blob from the repository's view (its bytes wait for garbage collection). */

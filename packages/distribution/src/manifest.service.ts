@@ -5,6 +5,7 @@ import { digestOf, parseDigest, requireDigest } from './digest.js';
 import { RegistryError } from './errors.js';
 import type { RegistryEvent } from './event-sink.js';
 import { parseManifest } from './manifest.js';
+import { guardedBlob } from './metadata-store.js';
 import type {
   CommitManifestResult,
   ManifestReference,
@@ -110,6 +111,7 @@ export class ManifestService {
     digest: string,
     origin: ChangeOrigin,
     addressedTag?: string,
+    options?: { untaggedOnly?: boolean },
   ): Promise<void> {
     requireDigest(digest);
     await requireTagChange(this.tagPolicy, repository, { kind: 'delete-manifest', digest });
@@ -118,8 +120,13 @@ export class ManifestService {
       digest,
       ...(addressedTag ? { tag: addressedTag } : {}),
     });
-    if (!(await this.metadata.deleteManifest(repository, digest, [event]))) {
-      throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${digest} not found in ${repository}`);
+    if (!(await this.metadata.deleteManifest(repository, digest, [event], options))) {
+      throw new RegistryError(
+        'MANIFEST_UNKNOWN',
+        options?.untaggedOnly
+          ? `manifest ${digest} of ${repository} is gone, tagged or listed by an index`
+          : `manifest ${digest} not found in ${repository}`,
+      );
     }
   }
 
@@ -165,10 +172,14 @@ export class ManifestService {
       await this.copyDeep(source, child.digest, target, [], origin, depth + 1);
     }
     for (const blob of parsed.blobs) {
-      const linked = await this.metadata.getRepositoryBlob(source, blob.digest);
-      if (!linked)
-        throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob ${blob.digest} not found in ${source}`);
-      await this.metadata.linkBlob(target, { digest: blob.digest, size: linked.size });
+      // Read and linked under the blob guard: a blob still linked in `source` has its bytes, and GC
+      // cannot delete them before the new link is written.
+      await guardedBlob(this.metadata, blob.digest, async () => {
+        const linked = await this.metadata.getRepositoryBlob(source, blob.digest);
+        if (!linked)
+          throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob ${blob.digest} not found in ${source}`);
+        await this.metadata.linkBlob(target, { digest: blob.digest, size: linked.size });
+      });
     }
     const manifest: NewManifest = {
       digest: stored.digest,

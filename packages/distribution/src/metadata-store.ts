@@ -80,9 +80,16 @@ export interface MetadataStore {
 
   /**
    * Deletes a manifest (and the tags pointing at it), with `events`. Resolves false (recording
-   * nothing) when it did not exist.
+   * nothing) when it did not exist, or, with `untaggedOnly` (garbage collection), when it has a tag
+   * or an index of the repository lists it: checked under the manifest's lock, so a tag or index
+   * pushed meanwhile keeps it.
    */
-  deleteManifest(repository: string, digest: string, events: RegistryEvent[]): Promise<boolean>;
+  deleteManifest(
+    repository: string,
+    digest: string,
+    events: RegistryEvent[],
+    options?: { untaggedOnly?: boolean },
+  ): Promise<boolean>;
 
   /**
    * Deletes one tag, leaving the manifest, with `events`; when `digest` is given, only if the tag
@@ -115,6 +122,19 @@ export interface MetadataStore {
 
   /** Manifests in `repository` whose `subject` is `digest`, optionally only of one artifact type. */
   listReferrers(repository: string, digest: string, artifactType?: string): Promise<ReferrerDescriptor[]>;
+
+  /**
+   * Runs `work` while garbage collection cannot delete the bytes of `digest` (its byte deletion
+   * waits, then sees the blob row `work` wrote). The engine wraps every path that commits bytes or
+   * creates a blob row in it: upload completion, mount, copy. Optional: a store without a garbage
+   * collector omits it.
+   */
+  guardBlob?<T>(digest: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** `work` under the store's blob guard when it has one. */
+export function guardedBlob<T>(metadata: MetadataStore, digest: string, work: () => Promise<T>): Promise<T> {
+  return metadata.guardBlob ? metadata.guardBlob(digest, work) : work();
 }
 
 export interface BlobRecord {

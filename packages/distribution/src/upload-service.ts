@@ -7,7 +7,7 @@ import { requireDigest } from './digest.js';
 import { RegistryError } from './errors.js';
 import { parseContentRange } from './http.js';
 import { sharedHashWorkerPool, type HashWorkerPool, type RunningHash } from './hash-worker-pool.js';
-import type { BlobRecord, MetadataStore, UploadSession } from './metadata-store.js';
+import { guardedBlob, type BlobRecord, type MetadataStore, type UploadSession } from './metadata-store.js';
 
 const UPLOAD_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Upload hash states kept in memory; an upload whose state was evicted is re-hashed from storage. */
@@ -176,9 +176,13 @@ export class UploadService {
         `upload digest ${digest} does not match ${expected.algorithm}:${expected.hex}`,
       );
     }
-    await this.blobs.commit(uploadId, digest);
     const blob = { digest, size };
-    if (!(await this.metadata.completeUpload(repository, uploadId, blob))) {
+    // Bytes and row under the blob guard, so GC never deletes bytes a new row relies on.
+    const completed = await guardedBlob(this.metadata, digest, async () => {
+      await this.blobs.commit(uploadId, digest);
+      return this.metadata.completeUpload(repository, uploadId, blob);
+    });
+    if (!completed) {
       throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the upload was completed or cancelled concurrently');
     }
     return blob;
@@ -198,9 +202,11 @@ export class UploadService {
           `upload digest ${digest} does not match ${expected.algorithm}:${expected.hex}`,
         );
       }
-      await this.blobs.commit(uploadId, digest);
       const blob = { digest, size };
-      await this.metadata.linkBlob(repository, blob);
+      await guardedBlob(this.metadata, digest, async () => {
+        await this.blobs.commit(uploadId, digest);
+        await this.metadata.linkBlob(repository, blob);
+      });
       return blob;
     } catch (error) {
       await this.blobs.cancel(uploadId);

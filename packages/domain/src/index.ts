@@ -7,3 +7,4 @@ export * from './crypto/index.js';
 export * from './webhooks/index.js';
 export * from './retention/index.js';
 export * from './immutability/index.js';
+export * from './gc/index.js';

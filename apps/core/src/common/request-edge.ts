@@ -71,6 +71,8 @@ export const PATH_PARAMETERS: Record<
   webhook_policy_id: { kind: 'id', description: "The webhook policy's id" },
   execution_id: { kind: 'id', description: "The execution's id" },
   task_id: { kind: 'id', description: "The task's id" },
+  gc_id: { kind: 'id', description: 'The garbage collection run’s id' },
+  purge_id: { kind: 'id', description: 'The audit log purge run’s id' },
 };
 
 /** Marks a route that also takes form-encoded bodies (Harbor's login form, the OAuth2 token form). */

@@ -8,12 +8,12 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { Database } from '@berth/db';
-import type { RegistryServices } from '@berth/distribution';
+import type { BlobDriver, RegistryServices } from '@berth/distribution';
 import { JobRuntime, JobScheduleService, JobService, SecretBox } from '@berth/domain';
 import { createJobQueue } from '@berth/queue';
 import { redactDatabaseUrl as redactUrl, type BerthConfig } from '../config/config.js';
 import { BERTH_CONFIG, DATABASE_URL } from '../config/config.constants.js';
-import { REGISTRY_SERVICES } from '../registry/registry.constants.js';
+import { BLOB_DRIVER, REGISTRY_SERVICES } from '../registry/registry.constants.js';
 import { RegistryModule } from '../registry/registry.module.js';
 
 /**
@@ -51,13 +51,14 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
   providers: [
     {
       provide: JobRuntime,
-      inject: [Database, DATABASE_URL, BERTH_CONFIG, SecretBox, REGISTRY_SERVICES],
+      inject: [Database, DATABASE_URL, BERTH_CONFIG, SecretBox, REGISTRY_SERVICES, BLOB_DRIVER],
       useFactory: (
         database: Database,
         databaseUrl: string,
         config: BerthConfig,
         secrets: SecretBox,
         registry: RegistryServices,
+        blobDriver: BlobDriver,
       ) => {
         const logger = new Logger('Jobs');
         const log = {
@@ -78,6 +79,9 @@ export class JobsLifecycle implements OnApplicationBootstrap, BeforeApplicationS
           role: config.redisUrl ? 'client' : 'worker',
           // In-process jobs change registry content through the API's own engine services.
           registry,
+          // GC deletes bytes from the storage the registry writes to.
+          blobDriver,
+          gcWindows: config.gc,
           runner: {
             workerTimeoutMs: config.jobs.workerTimeoutMs,
             reconcileMs: config.jobs.reconcileMs,

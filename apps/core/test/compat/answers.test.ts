@@ -29,7 +29,13 @@ const QUERIES: Record<string, string> = {
 };
 
 /** Operations whose answer both documents call a string: the raw content (JSON for build_history). */
-const RAW_BODIES = new Set(['getAddition', 'actionGetJobLog', 'getRetentionTaskLog']);
+const RAW_BODIES = new Set([
+  'getAddition',
+  'actionGetJobLog',
+  'getRetentionTaskLog',
+  'getGCLog',
+  'getPurgeJobLog',
+]);
 
 /** Path values of particular operations (`id` names a quota in one path, a retention policy in another). */
 const OPERATION_VALUES: Record<string, Record<string, string>> = {};
@@ -142,6 +148,20 @@ describe("a real core's answers against Harbor's swagger", () => {
       OPERATION_VALUES[operation] = { id: policyId, eid, tid };
     }
     await created(`/projects/${PROJECT}/immutabletagrules`, selectors);
+
+    // A GC and an audit purge run (dry), and their schedules.
+    values.gc_id = await created('/system/gc/schedule', {
+      schedule: { type: 'Manual' },
+      parameters: { delete_untagged: true, dry_run: true, workers: 1 },
+    });
+    values.purge_id = await created('/system/purgeaudit/schedule', {
+      schedule: { type: 'Manual' },
+      parameters: { audit_retention_hour: 24, include_operations: 'pull', dry_run: true },
+    });
+    expect((await admin.put('/system/gc/schedule', { schedule: { type: 'Daily' } })).status).toBe(200);
+    expect((await admin.put('/system/purgeaudit/schedule', { schedule: { type: 'Weekly' } })).status).toBe(
+      200,
+    );
   });
 
   afterAll(async () => {

@@ -72,6 +72,8 @@ export interface ExecutionFilter {
   vendorId?: bigint;
   jobKind?: string;
   statuses?: readonly JobStatusName[];
+  /** Oldest first (`sort=creation_time`); newest first by default. */
+  ascending?: boolean;
 }
 
 /** Derives an execution's status from its tasks (the domain's rule, `executionStatusOf`). */
@@ -187,7 +189,7 @@ export class ExecutionRepository {
       queryRows<Record<string, unknown>>(
         this.database,
         undefined,
-        `SELECT ${EXECUTION_COLUMNS} FROM execution ${where} ORDER BY id DESC
+        `SELECT ${EXECUTION_COLUMNS} FROM execution ${where} ORDER BY id ${filter.ascending ? 'ASC' : 'DESC'}
          LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, slice.limit, slice.offset],
       ),

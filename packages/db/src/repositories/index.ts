@@ -26,6 +26,7 @@ import { TaskRepository } from './task.repository.js';
 import { WebhookPolicyRepository } from './webhook-policy.repository.js';
 import { RetentionRepository } from './retention.repository.js';
 import { ImmutableRuleRepository } from './immutable-rule.repository.js';
+import { GcRepository } from './gc.repository.js';
 
 export { AuditLogRepository } from './audit-log.repository.js';
 export type {
@@ -182,6 +183,13 @@ export {
   type ImmutableRuleWrite,
   type ProjectImmutableRule,
 } from './immutable-rule.repository.js';
+export {
+  GcRepository,
+  type GcBlob,
+  type GcManifest,
+  type GcSimulation,
+  type GcUpload,
+} from './gc.repository.js';
 
 /**
  * Every repository class, each constructed from the process's `Database`. The apps register them
@@ -215,4 +223,5 @@ export const REPOSITORY_CLASSES: readonly (new (database: Database) => object)[]
   WebhookPolicyRepository,
   RetentionRepository,
   ImmutableRuleRepository,
+  GcRepository,
 ];

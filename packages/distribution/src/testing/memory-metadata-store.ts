@@ -116,8 +116,18 @@ export class MemoryMetadataStore implements MetadataStore {
     return current === undefined ? ('created' as const) : ('moved' as const);
   }
 
-  async deleteManifest(repository: string, digest: string, events: RegistryEvent[]) {
+  async deleteManifest(
+    repository: string,
+    digest: string,
+    events: RegistryEvent[],
+    options?: { untaggedOnly?: boolean },
+  ) {
     const repo = this.repositories.get(repository);
+    if (repo && options?.untaggedOnly) {
+      const tagged = [...repo.tags.values()].includes(digest);
+      const listed = [...repo.manifests.values()].some((m) => m.manifests.some((c) => c.digest === digest));
+      if (tagged || listed) return false;
+    }
     if (!repo?.manifests.delete(digest)) return false;
     for (const [tag, target] of repo.tags) if (target === digest) repo.tags.delete(tag);
     return this.record(true, events);

@@ -2,6 +2,7 @@ import {
   AdvisoryLocks,
   AuditLogRepository,
   ExecutionRepository,
+  GcRepository,
   ImmutableRuleRepository,
   JobWorkerRepository,
   OutboxRepository,
@@ -12,7 +13,8 @@ import {
   WebhookPolicyRepository,
   type Database,
 } from '@berth/db';
-import type { RegistryServices } from '@berth/distribution';
+import type { BlobDriver, RegistryServices } from '@berth/distribution';
+import type { GcWindows } from '../gc/gc-decision.js';
 import { JOB_KINDS, retentionJob, type JobKind, type JobProcessor, type JobQueue } from '@berth/jobs';
 import { RetentionLauncher } from '../retention/retention-launcher.js';
 import { retentionFinalHook } from '../retention/retention-notice.js';
@@ -43,6 +45,10 @@ export interface JobRuntimeOptions {
    * `processors` are given.
    */
   registry?: RegistryServices;
+  /** The blob storage of `registry`, for GC's byte deletions; without it GC runs end in Error. */
+  blobDriver?: BlobDriver;
+  /** GC's grace window and upload age (`BERTH_GC_*`); the defaults when absent. */
+  gcWindows?: GcWindows;
   runner?: JobRunnerOptions;
   scheduler?: SchedulerOptions;
   logger?: RunnerLogger;
@@ -167,6 +173,9 @@ function productProcessors(database: Database, options: JobRuntimeOptions): JobP
     retention: new RetentionRepository(database),
     immutableRules: new ImmutableRuleRepository(database),
     registry,
+    gc: new GcRepository(database),
+    blobs: options.blobDriver ?? null,
+    ...(options.gcWindows ? { gcWindows: options.gcWindows } : {}),
     webhooks: {
       policies: new WebhookPolicyRepository(database),
       secrets: options.webhooks?.secrets ?? null,

@@ -224,6 +224,7 @@ export const SystemResource = {
   User: 'user',
   UserGroup: 'user-group',
   JobServiceMonitor: 'jobservice-monitor',
+  PurgeAuditLog: 'purge-audit',
 } as const;
 export type SystemResource = (typeof SystemResource)[keyof typeof SystemResource];
 
@@ -233,6 +234,7 @@ export const SYSTEM_PERMISSIONS: readonly Permission[] = expand({
   [S.Catalog]: [Rd],
   [S.Configuration]: [Rd, U],
   [S.GarbageCollection]: [C, Rd, U, L, Stop],
+  [S.PurgeAuditLog]: [C, Rd, U, L, Stop],
   [S.Label]: [C, Rd, U, D, L],
   [S.Project]: [C, L],
   [S.Quota]: [Rd, U, L],

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   AuditLogRepository,
   Database,
+  GcRepository,
   ImmutableRuleRepository,
   PgMetadataStore,
   RetentionRepository,
@@ -12,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '@berth/db/testing';
 import {
   createRegistryServices,
   FilesystemBlobDriver,
+  type BlobDriver,
   type RegistryServices,
   type TagPolicy,
 } from '@berth/distribution';
@@ -78,11 +80,16 @@ export class JobFixture {
     return runtime;
   }
 
+  /** The fixture's blob directory as a driver (the one `registry` writes to). */
+  blobDriver(): BlobDriver {
+    this.storage ??= mkdtempSync(join(tmpdir(), 'berth-jobs-blobs-'));
+    return new FilesystemBlobDriver(this.storage);
+  }
+
   /** The engine's services on this database and a blob directory of the fixture's own. */
   registry(tagPolicy?: TagPolicy): RegistryServices {
-    this.storage ??= mkdtempSync(join(tmpdir(), 'berth-jobs-blobs-'));
     return createRegistryServices({
-      blobs: new FilesystemBlobDriver(this.storage),
+      blobs: this.blobDriver(),
       metadata: new PgMetadataStore(this.database),
       instanceId: 'job-fixture',
       ...(tagPolicy ? { tagPolicy } : {}),
@@ -96,6 +103,8 @@ export class JobFixture {
       retention: new RetentionRepository(this.database),
       immutableRules: new ImmutableRuleRepository(this.database),
       registry,
+      gc: new GcRepository(this.database),
+      blobs: this.blobDriver(),
     };
   }
 

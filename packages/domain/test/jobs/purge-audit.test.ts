@@ -68,19 +68,4 @@ describe(purgeAuditProcessor.name, () => {
     const [task] = (await sut.service.listTasks(real.execution.id, { offset: 0, limit: 1 })).items;
     expect(await sut.service.taskLog(task!.id)).toContain('[INFO] deleted 25 entries');
   });
-
-  it('ends the product kinds without a feature yet in Error, saying so', async () => {
-    const sut = await fixture.runtime(JOB_KINDS, createProductProcessors(fixture.productDeps()));
-    const gc = JOB_KINDS.find((kind) => kind.name === 'gc')!;
-    const { execution } = await sut.service.trigger(gc, {
-      trigger: 'MANUAL',
-      tasks: [{ payload: { dryRun: true } }],
-    });
-    const ended = await waitFor('the gc run to end', async () => {
-      const found = await sut.service.getExecution(execution.id);
-      return found?.status === 'Error' ? found : undefined;
-    });
-    const [task] = (await sut.service.listTasks(ended.id, { offset: 0, limit: 1 })).items;
-    expect(task!.statusMessage).toBe('garbage collection is not implemented yet');
-  });
 });

@@ -299,6 +299,7 @@ export const administrationEn = {
       user: 'User',
       'user-group': 'User group',
       'jobservice-monitor': 'Job service monitor',
+      'purge-audit': 'Audit log purge',
     },
   },
   globalLabels: {
@@ -634,6 +635,7 @@ export const administrationZhCN: typeof administrationEn = {
       user: '用户',
       'user-group': '用户组',
       'jobservice-monitor': '任务服务监控',
+      'purge-audit': '审计日志清理',
     },
   },
   globalLabels: {
