@@ -1,64 +1,21 @@
-import { totalCount, unwrap, type BerthClient } from '@berth/api-client';
+import { totalCount, unwrap, type BerthClient, type Schema } from '@berth/api-client';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 
 /*
  * Garbage collection (`/system/gc`) and the audit-log purge (`/system/purgeaudit`): the same
- * Harbor operations on two job kinds. Their routes are being built on another branch, so the
- * shapes below are written by hand from Harbor's swagger (GCHistory, ExecHistory, Schedule,
- * ScheduleObj) and the calls go through an untyped view of the client. This module is the only
- * place to change when the generated types arrive.
+ * Harbor operations on two job kinds (GCHistory and ExecHistory have the same fields), plus
+ * Berth's `progress` of a run.
  */
 
-export type ScheduleType = 'Hourly' | 'Daily' | 'Weekly' | 'Custom' | 'Manual' | 'None' | 'Schedule';
-
-/** Harbor's ScheduleObj. */
-export interface ScheduleObj {
-  type?: ScheduleType;
-  cron?: string;
-  next_scheduled_time?: string;
-}
-
-/** Harbor's GCHistory and ExecHistory (the same fields), plus Berth's progress of a run. */
-export interface ExecHistory {
-  id?: number;
-  job_name?: string;
-  /** The trigger: `Manual`, `Schedule`… */
-  job_kind?: string;
-  /** JSON of the run's parameters and, once it ran, its results. */
-  job_parameters?: string;
-  schedule?: ScheduleObj | null;
-  job_status?: string;
-  deleted?: boolean;
-  creation_time?: string;
-  update_time?: string;
-  /** Berth's: units done of all; percent whole, null while the total is unknown. */
-  progress?: { done?: number; total?: number | null; percent?: number | null } | null;
-}
-export type GCHistory = ExecHistory;
-
+/** Harbor's GCHistory and ExecHistory, with Berth's progress of a run. */
+export type ExecHistory = Schema<'GCHistory'>;
+export type GCHistory = Schema<'GCHistory'>;
 /** Harbor's Schedule (the body of POST/PUT `…/schedule`). */
-export interface ScheduleBody {
-  schedule: ScheduleObj;
-  parameters?: Record<string, unknown>;
-}
+export type ScheduleBody = Schema<'Schedule'>;
+/** Harbor's ScheduleObj. */
+export type ScheduleObj = NonNullable<ScheduleBody['schedule']>;
 
 export type CleanupKind = 'gc' | 'purgeaudit';
-
-type Result = { data?: unknown; error?: unknown; response: Response };
-interface Init {
-  params?: { path?: Record<string, string | number>; query?: Record<string, string | number> };
-  body?: unknown;
-  parseAs?: 'json' | 'text';
-}
-/** The client's calls without the path types (the routes are not in the generated document yet). */
-interface UntypedApi {
-  GET(path: string, init?: Init): Promise<Result>;
-  POST(path: string, init?: Init): Promise<Result>;
-  PUT(path: string, init?: Init): Promise<Result>;
-}
-/** The client's calls, untyped: `loose(client).GET(…)`. */
-const loose = (client: BerthClient) => client.api as unknown as UntypedApi;
-const base = (kind: CleanupKind) => `/system/${kind}` as const;
 
 /** Query keys of the clean-up pages. */
 export const cleanupKeys = {
@@ -81,47 +38,52 @@ export const historyQuery = (
   pageSize: number,
   /** Refresh while a run is unfinished. */
   refetchInterval: (items: ExecHistory[] | undefined) => number | false,
-) => {
-  const api = loose(client);
-  return queryOptions({
+) =>
+  queryOptions({
     queryKey: cleanupKeys.history(kind, page, pageSize),
     queryFn: async () => {
-      const result = await api.GET(base(kind), {
-        params: { query: { page, page_size: pageSize, sort: '-creation_time' } },
-      });
-      return { items: unwrap(result) as ExecHistory[], total: totalCount(result.response) };
+      const query = { page, page_size: pageSize, sort: '-creation_time' };
+      const result =
+        kind === 'gc'
+          ? await client.api.GET('/system/gc', { params: { query } })
+          : await client.api.GET('/system/purgeaudit', { params: { query } });
+      return { items: unwrap<ExecHistory[]>(result), total: totalCount(result.response) };
     },
     placeholderData: keepPreviousData,
     refetchInterval: (query) => refetchInterval(query.state.data?.items),
   });
-};
 
 /** One run's log as text; refreshed while `live`. */
-export const logQuery = (client: BerthClient, kind: CleanupKind, id: number, live: boolean) => {
-  const api = loose(client);
-  return queryOptions({
+export const logQuery = (client: BerthClient, kind: CleanupKind, id: number, live: boolean) =>
+  queryOptions({
     queryKey: cleanupKeys.log(kind, id),
-    queryFn: async () =>
-      String(
-        unwrap(
-          await api.GET(`${base(kind)}/{id}/log`, {
-            params: { path: { id } },
-            parseAs: 'text',
-          }),
-        ) ?? '',
-      ),
+    queryFn: async () => {
+      const result =
+        kind === 'gc'
+          ? await client.api.GET('/system/gc/{gc_id}/log', {
+              params: { path: { gc_id: id } },
+              parseAs: 'text',
+            })
+          : await client.api.GET('/system/purgeaudit/{purge_id}/log', {
+              params: { path: { purge_id: id } },
+              parseAs: 'text',
+            });
+      return String(unwrap(result) ?? '');
+    },
     refetchInterval: live ? 2_000 : false,
   });
-};
 
-/** The schedule; Harbor answers an empty object (or no `schedule`) when there is none. */
-export const scheduleQuery = (client: BerthClient, kind: CleanupKind) => {
-  const api = loose(client);
-  return queryOptions({
+/** The schedule; Harbor answers an empty object (no `schedule`) when there is none. */
+export const scheduleQuery = (client: BerthClient, kind: CleanupKind) =>
+  queryOptions({
     queryKey: cleanupKeys.schedule(kind),
-    queryFn: async () => (unwrap(await api.GET(`${base(kind)}/schedule`)) ?? {}) as ExecHistory,
+    queryFn: async (): Promise<ExecHistory> =>
+      unwrap(
+        kind === 'gc'
+          ? await client.api.GET('/system/gc/schedule')
+          : await client.api.GET('/system/purgeaudit/schedule'),
+      ) ?? {},
   });
-};
 
 /**
  * Runs now (Harbor's `Manual` schedule). Answers the new run's id from the `Location` header
@@ -132,28 +94,45 @@ export async function runNow(
   kind: CleanupKind,
   parameters: Record<string, unknown>,
 ): Promise<number | null> {
-  const result = await loose(client).POST(`${base(kind)}/schedule`, {
-    body: { schedule: { type: 'Manual' }, parameters } satisfies ScheduleBody,
-  });
+  const body: ScheduleBody = { schedule: { type: 'Manual' }, parameters };
+  const result =
+    kind === 'gc'
+      ? await client.api.POST('/system/gc/schedule', { body })
+      : await client.api.POST('/system/purgeaudit/schedule', { body });
   unwrap(result);
   const id = /\/(\d+)\/?$/.exec(result.response.headers.get('Location') ?? '')?.[1];
   return id ? Number(id) : null;
 }
 
-/** Saves the schedule: created with POST when there was none, else replaced with PUT (Harbor's console does the same). */
+/** Saves the schedule: created with POST when there was none, else replaced with PUT (as Harbor's console does). */
 export async function saveSchedule(
   client: BerthClient,
   kind: CleanupKind,
   body: ScheduleBody,
   exists: boolean,
 ): Promise<void> {
-  const path = `${base(kind)}/schedule`;
-  unwrap(await (exists ? loose(client).PUT(path, { body }) : loose(client).POST(path, { body })));
+  const api = client.api;
+  if (kind === 'gc')
+    unwrap(
+      exists
+        ? await api.PUT('/system/gc/schedule', { body })
+        : await api.POST('/system/gc/schedule', { body }),
+    );
+  else
+    unwrap(
+      exists
+        ? await api.PUT('/system/purgeaudit/schedule', { body })
+        : await api.POST('/system/purgeaudit/schedule', { body }),
+    );
 }
 
-/** Stops a run (`PUT /system/gc/{id}`). */
+/** Stops a run (`PUT /system/gc/{gc_id}`). */
 export async function stopRun(client: BerthClient, kind: CleanupKind, id: number): Promise<void> {
-  unwrap(await loose(client).PUT(`${base(kind)}/{id}`, { params: { path: { id } } }));
+  unwrap(
+    kind === 'gc'
+      ? await client.api.PUT('/system/gc/{gc_id}', { params: { path: { gc_id: id } } })
+      : await client.api.PUT('/system/purgeaudit/{purge_id}', { params: { path: { purge_id: id } } }),
+  );
 }
 
 /** A run's `job_parameters` read as an object ({} when absent or unreadable). */
