@@ -12,6 +12,13 @@ const ZScheduleObjDto = z
   })
   .meta({ id: 'ScheduleObj' });
 
+/** Berth's progress of a run (retention's `JobProgress` shape). */
+const ZRunProgress = z.object({
+  done: z.number().int(),
+  total: z.number().int().nullable(),
+  percent: z.number().int().nullable().describe('whole percent; null while the total is unknown'),
+});
+
 /** The fields GCHistory and ExecHistory share (Harbor defines them twice). */
 const historyShape = {
   id: z.number().int().optional(),
@@ -25,6 +32,10 @@ const historyShape = {
   deleted: z.boolean().optional(),
   creation_time: z.string().optional(),
   update_time: z.string().optional(),
+  /** Berth's: units done of all (GC: blobs; purge: entries), so a console can draw a live bar. */
+  progress: ZRunProgress.optional().describe(
+    "Berth's: the run's units done of all (GC: blobs, purge: entries); absent on a schedule",
+  ),
 };
 
 export const ZGCHistory = z.object(historyShape).meta({ id: 'GCHistory' });

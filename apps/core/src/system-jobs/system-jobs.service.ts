@@ -224,6 +224,11 @@ function historyOf<P>(spec: SystemJobSpec<P>, execution: ExecutionView): GCHisto
     deleted: false,
     creation_time: execution.startTime.toISOString(),
     update_time: (execution.endTime ?? execution.updateTime).toISOString(),
+    progress: {
+      done: Number(execution.progress.done),
+      total: execution.progress.total === null ? null : Number(execution.progress.total),
+      percent: execution.progress.percent,
+    },
   };
 }
 

@@ -14,6 +14,7 @@ interface GcHistory {
   job_parameters: string;
   job_status: string;
   schedule?: { type?: string; cron?: string; next_scheduled_time?: string };
+  progress?: { done: number; total: number | null; percent: number | null };
 }
 
 /**
@@ -100,6 +101,12 @@ describe('garbage collection API', () => {
     expect(parameters.purged_blobs).toBe(dryParameters.purged_blobs);
     expect(parameters.freed_space).toBe(dryParameters.freed_space);
     expect(parameters.purged_blobs).toBeGreaterThanOrEqual(3);
+    // Berth's progress: every blob to free was freed.
+    expect(done.progress).toEqual({
+      done: parameters.purged_blobs,
+      total: parameters.purged_blobs,
+      percent: 100,
+    });
     for (const digest of freed) expect(await exists(digest)).toBe(false);
     // The kept image still pulls.
     const pulled = await registry.fetch(`/v2/${repository}/manifests/v1`, {

@@ -1,6 +1,7 @@
 import { administrationEn } from './areas/administration';
-import { projectPoliciesEn } from './areas/project-policies';
+import { jobsEn } from './areas/jobs';
 import { navigationEn } from './areas/navigation';
+import { projectPoliciesEn } from './areas/project-policies';
 import { projectSettingsEn } from './areas/project-settings';
 import { repositoryActionsEn } from './areas/repository-actions';
 import { sharedEn } from './areas/shared';
@@ -105,6 +106,7 @@ export const en = {
   ...navigationEn,
   ...repositoryActionsEn,
   ...sharedEn,
+  ...jobsEn,
 };
 
 export type Messages = typeof en;

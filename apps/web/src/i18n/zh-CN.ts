@@ -1,4 +1,5 @@
 import { administrationZhCN } from './areas/administration';
+import { jobsZhCN } from './areas/jobs';
 import { navigationZhCN } from './areas/navigation';
 import { projectPoliciesZhCN } from './areas/project-policies';
 import { projectSettingsZhCN } from './areas/project-settings';
@@ -106,4 +107,5 @@ export const zhCN: Messages = {
   ...navigationZhCN,
   ...repositoryActionsZhCN,
   ...sharedZhCN,
+  ...jobsZhCN,
 };

@@ -1,8 +1,10 @@
 import { Navigate, type RouteObject } from 'react-router';
 import { AdminLayout } from '../pages/admin/admin-layout';
 import { AuditLogPage } from '../pages/admin/audit-log-page';
+import { CleanupPage } from '../pages/admin/cleanup-page';
 import { ConfigurationPage } from '../pages/admin/configuration-page';
 import { GroupsPage } from '../pages/admin/groups-page';
+import { JobServicePage } from '../pages/admin/job-service-page';
 import { LabelsPage } from '../pages/admin/labels-page';
 import { QuotasPage } from '../pages/admin/quotas-page';
 import { RobotsPage } from '../pages/admin/robots-page';
@@ -22,6 +24,8 @@ export const adminRoutes: RouteObject[] = [
       { path: 'quotas', element: <QuotasPage /> },
       { path: 'audit-logs', element: <AuditLogPage /> },
       { path: 'configuration', element: <ConfigurationPage /> },
+      { path: 'job-service', element: <JobServicePage /> },
+      { path: 'clean-up', element: <CleanupPage /> },
       // The charts (recharts) load only when someone opens this page.
       {
         path: 'system',

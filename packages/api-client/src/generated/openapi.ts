@@ -1590,6 +1590,13 @@ export interface components {
             deleted?: boolean;
             creation_time?: string;
             update_time?: string;
+            /** @description Berth's: the run's units done of all (GC: blobs, purge: entries); absent on a schedule */
+            progress?: {
+                done: number;
+                total: number | null;
+                /** @description whole percent; null while the total is unknown */
+                percent: number | null;
+            };
         };
         Execution: {
             id: number;
@@ -1615,6 +1622,13 @@ export interface components {
             deleted?: boolean;
             creation_time?: string;
             update_time?: string;
+            /** @description Berth's: the run's units done of all (GC: blobs, purge: entries); absent on a schedule */
+            progress?: {
+                done: number;
+                total: number | null;
+                /** @description whole percent; null while the total is unknown */
+                percent: number | null;
+            };
         };
         GeneralInfo: {
             auth_mode: string;

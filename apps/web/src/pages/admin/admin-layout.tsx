@@ -15,6 +15,8 @@ export const ADMIN_SECTIONS = [
   'quotas',
   'audit-logs',
   'configuration',
+  'job-service',
+  'clean-up',
   'system',
 ] as const;
 type Section = (typeof ADMIN_SECTIONS)[number];
@@ -27,6 +29,8 @@ const LABELS: Record<Section, string> = {
   quotas: 'adminSections.quotas',
   'audit-logs': 'admin.auditLog',
   configuration: 'admin.configuration',
+  'job-service': 'jobService.tab',
+  'clean-up': 'cleanup.tab',
   system: 'admin.system',
 };
 
