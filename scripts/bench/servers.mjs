@@ -209,7 +209,7 @@ export function distributionServer({ log }) {
 }
 
 /**
- * Berth's core, `node --max-semi-space-size=4 apps/core/dist/main.js`, against a PostgreSQL database of its own. The
+ * Berth's core, `node apps/core/dist/main.js`, against a PostgreSQL database of its own. The
  * bootstrap admin gets `adminPassword`: used only if `/v2/` turns out to require authentication
  * (it is up when `GET /v2/` answers 200, or 401 with a challenge).
  */
@@ -218,10 +218,7 @@ export function berthServer({ root, databaseUrl, adminPassword, log }) {
     name: 'berth',
     label: 'Berth',
     command: process.execPath,
-    // As `pnpm start` and the container image run it: a 4 MiB young generation (V8's default grows
-    // to 16 MiB per semi-space under load) keeps the resident set of a request storm ~45 MiB lower
-    // at no measurable cost in rate or tail (docs/performance.md).
-    args: () => ['--max-semi-space-size=4', join(root, 'apps/core/dist/main.js')],
+    args: () => [join(root, 'apps/core/dist/main.js')],
     env: (s) => ({
       BERTH_PORT: String(s.port),
       BERTH_HOST: '127.0.0.1',
