@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from '@berth/jobs/testing';
@@ -91,7 +93,7 @@ describe('retention with nothing installed (embedded PostgreSQL, no Redis)', () 
   });
 });
 
-describe('retention on Redis, run by apps/worker', () => {
+describe('retention and GC on Redis, run by apps/worker', () => {
   const prefix = `berth-test-${randomBytes(6).toString('hex')}`;
   let core: CoreProcess;
   let seed: Seeder;
@@ -106,6 +108,8 @@ describe('retention on Redis, run by apps/worker', () => {
         ...process.env,
         NO_COLOR: '1',
         DATABASE_URL: core.databaseUrl,
+        // The core's storage: the worker's GC deletes bytes there.
+        BERTH_DATA_DIR: core.dataDir,
         REDIS_URL,
         BERTH_QUEUE_PREFIX: prefix,
       },
@@ -126,6 +130,48 @@ describe('retention on Redis, run by apps/worker', () => {
     }
     await core?.stop();
     await BullMqJobQueue.deleteAllUnder(REDIS_URL, prefix);
+  });
+
+  it('runs a GC on the worker process, which frees a deleted image’s blobs from the shared storage', async () => {
+    const project = uniqueName('gcengines');
+    await seed.project(project);
+    const image = randomImage({ layers: 2, layerSize: 256 });
+    await seed.push(`${project}/app`, image, 'v1');
+    const deleted = await seed.registry.request('DELETE', `/v2/${project}/app/manifests/${image.digest}`);
+    expect(deleted.status).toBe(202);
+    const stored = (digest: string) =>
+      access(join(core.dataDir, 'storage', 'blobs', 'sha256', digest.slice(7, 9), digest.slice(7))).then(
+        () => true,
+        () => false,
+      );
+    for (const blob of image.blobs) expect(await stored(blob.digest)).toBe(true);
+
+    const started = await api(core.url, 'POST', '/system/gc/schedule', {
+      as: ADMIN,
+      body: {
+        schedule: { type: 'Manual' },
+        parameters: { delete_untagged: false, dry_run: false, workers: 1 },
+      },
+    });
+    expect(started.status, started.text).toBe(201);
+    const id = started.headers.get('location')!.split('/').pop();
+    const run = await waitFor(
+      'the GC run to finish',
+      async () => {
+        const reply = await api(core.url, 'GET', `/system/gc/${id}`, { as: ADMIN });
+        const found = reply.body as { job_status: string; job_parameters: string };
+        return ['Pending', 'Running'].includes(found.job_status) ? undefined : found;
+      },
+      30_000,
+    );
+    expect(run.job_status).toBe('Success');
+    expect(JSON.parse(run.job_parameters)).toMatchObject({ purged_blobs: image.blobs.length });
+    for (const blob of image.blobs) expect(await stored(blob.digest)).toBe(false);
+    const log = await api(core.url, 'GET', `/system/gc/${id}/log`, { as: ADMIN });
+    const { rows } = await seed.pool.query<{ id: string }>('SELECT id FROM job_worker WHERE pid = $1', [
+      worker.pid,
+    ]);
+    expect(log.text).toContain(`started on worker ${rows[0]!.id}`);
   });
 
   it('runs on the worker process', async () => {
