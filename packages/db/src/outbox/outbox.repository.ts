@@ -9,23 +9,33 @@ import { partitionKeyOf, type Notification, type OutboxEntry, type OutboxMessage
 export type SqlRunner = Pick<pg.ClientBase, 'query'>;
 
 /**
+ * The messages of one append as rows, from the statement's single JSON parameter (an array of
+ * `{event_id, topic, partition_key, payload}`): one JSON text is sent as it is, where `pg`'s array
+ * literals would escape and copy every payload twice on the way (a second's batched pulls are
+ * megabytes).
+ */
+const ROWS_OF_PARAMETER = `SELECT (m->>'event_id')::uuid AS event_id, m->>'topic' AS topic,
+    m->>'partition_key' AS partition_key, m->'payload' AS payload, position
+  FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS r (m, position)`;
+
+/**
  * The one statement that appends to the outbox. It first takes a transaction-scoped advisory lock
  * per partition (in key order, so two writers never deadlock), and only then draws ids from the
  * sequence: a later transaction of the same partition waits for this one's commit before it gets
  * an id, so id order within a partition is commit order. Called last in a transaction, the lock is
  * held only for the commit itself.
  */
-const APPEND_SQL = `WITH keys AS (SELECT DISTINCT key FROM unnest($3::text[]) AS key ORDER BY key),
+const APPEND_SQL = `WITH e AS (${ROWS_OF_PARAMETER}),
+  keys AS (SELECT DISTINCT partition_key AS key FROM e ORDER BY key),
   locked AS (SELECT count(pg_advisory_xact_lock(hashtext('berth_outbox'), hashtext(key))) AS n FROM keys)
   INSERT INTO outbox_event (event_id, topic, partition_key, payload)
   SELECT e.event_id, e.topic, e.partition_key, e.payload
-  FROM locked, unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[]) WITH ORDINALITY
-    AS e (event_id, topic, partition_key, payload, position)
+  FROM locked, e
   ORDER BY e.position`;
 
 /** The same without locks, for messages whose order does not matter (batched pulls). */
 const APPEND_UNORDERED_SQL = `INSERT INTO outbox_event (event_id, topic, partition_key, payload)
-  SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::jsonb[])`;
+  SELECT e.event_id, e.topic, e.partition_key, e.payload FROM (${ROWS_OF_PARAMETER}) AS e`;
 
 /**
  * Rows ready for delivery, oldest first: available now, and with no earlier row of their partition
@@ -47,14 +57,13 @@ export class OutboxRepository {
   /** Appends `messages` in the caller's transaction, in order. */
   async append(tx: Tx, messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const rows = toRows(messages);
-    await mapDatabaseErrors(() => prismaOf(tx).$executeRawUnsafe(APPEND_SQL, ...rows));
+    await mapDatabaseErrors(() => prismaOf(tx).$executeRawUnsafe(APPEND_SQL, rowsParameter(messages)));
   }
 
   /** Appends outside any transaction of the caller, without ordering locks (batched pulls). */
   async appendUnordered(messages: OutboxMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await mapDatabaseErrors(() => this.database.pool.query(APPEND_UNORDERED_SQL, toRows(messages)));
+    await mapDatabaseErrors(() => this.database.pool.query(APPEND_UNORDERED_SQL, [rowsParameter(messages)]));
   }
 
   /** Up to `limit` rows ready for delivery, in id order. */
@@ -98,22 +107,19 @@ export class OutboxRepository {
 /** Appends `messages` with an open `pg` client in the caller's transaction (the engine's store). */
 export async function appendToOutbox(client: SqlRunner, messages: OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
-  await client.query(APPEND_SQL, toRows(messages));
+  await client.query(APPEND_SQL, [rowsParameter(messages)]);
 }
 
-/** Column arrays for the append statements: event ids, topics, partition keys, payloads. */
-function toRows(messages: OutboxMessage[]): [string[], string[], string[], string[]] {
-  const ids: string[] = [];
-  const topics: string[] = [];
-  const keys: string[] = [];
-  const payloads: string[] = [];
-  for (const message of messages) {
-    ids.push(eventIdOf(message));
-    topics.push(message.topic);
-    keys.push(partitionKeyOf(message));
-    payloads.push(JSON.stringify(payloadOf(message)));
-  }
-  return [ids, topics, keys, payloads];
+/** The append statements' parameter: the messages as one JSON array of rows. */
+function rowsParameter(messages: OutboxMessage[]): string {
+  return JSON.stringify(
+    messages.map((message) => ({
+      event_id: eventIdOf(message),
+      topic: message.topic,
+      partition_key: partitionKeyOf(message),
+      payload: payloadOf(message),
+    })),
+  );
 }
 
 function eventIdOf(message: OutboxMessage): string {

@@ -61,31 +61,35 @@ export class AuditLogRepository {
    */
   async insertMany(entries: (AuditLogInsert & { projectName?: string })[]): Promise<void> {
     if (entries.length === 0) return;
+    // One JSON parameter rather than an array per column: `pg` would escape and copy every element
+    // of every array literal, and a second of pulls is thousands of entries.
+    const rows = JSON.stringify(
+      entries.map((entry) => ({
+        event_id: entry.eventId,
+        project_id: entry.projectId?.toString() ?? null,
+        operation: entry.operation,
+        resource_type: entry.resourceType,
+        resource: entry.resource,
+        username: entry.username,
+        client_ip: entry.clientIp,
+        success: entry.success,
+        op_time: entry.opTime.toISOString(),
+        project_name: entry.projectName ?? null,
+      })),
+    );
     await mapDatabaseErrors(() =>
       this.database.pool.query(
         `INSERT INTO audit_log (event_id, project_id, operation, resource_type, resource, username, client_ip,
            success, op_time)
          SELECT e.event_id, coalesce(e.project_id, p.id), e.operation, e.resource_type, e.resource, e.username,
            e.client_ip, e.success, e.op_time
-         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-           $8::boolean[], $9::timestamptz[], $10::text[])
-           AS e (event_id, project_id, operation, resource_type, resource, username, client_ip, success, op_time,
-             project_name)
+         FROM jsonb_to_recordset($1::jsonb)
+           AS e (event_id uuid, project_id bigint, operation text, resource_type text, resource text,
+             username text, client_ip text, success boolean, op_time timestamptz, project_name text)
          LEFT JOIN project p ON p.name = e.project_name
          ORDER BY e.op_time
          ON CONFLICT (event_id) DO NOTHING`,
-        [
-          entries.map((entry) => entry.eventId),
-          entries.map((entry) => entry.projectId?.toString() ?? null),
-          entries.map((entry) => entry.operation),
-          entries.map((entry) => entry.resourceType),
-          entries.map((entry) => entry.resource),
-          entries.map((entry) => entry.username),
-          entries.map((entry) => entry.clientIp),
-          entries.map((entry) => entry.success),
-          entries.map((entry) => entry.opTime),
-          entries.map((entry) => entry.projectName ?? null),
-        ],
+        [rows],
       ),
     );
   }
