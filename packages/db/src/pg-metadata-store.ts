@@ -7,10 +7,10 @@ import type {
   PageRequest,
   ReferrerDescriptor,
   RegistryEvent,
+  ManifestDescriptor,
   StoredManifest,
   UploadSession,
 } from '@berth/distribution';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { Database } from './database.js';
@@ -54,31 +54,33 @@ export class PgMetadataStore implements MetadataStore {
   private readonly pool: pg.Pool;
   private readonly database: Database | null;
   /**
-   * The connection holding the blob guard of the work in progress: the store's calls inside
-   * `guardBlob` run on it, so a guarded upload needs one pooled connection, not two (a full pool of
-   * guards each waiting for a second connection would never finish).
+   * In the store `guardBlob` hands its work: the connection holding the blob guard, on which the
+   * store's calls run, so a guarded upload needs one pooled connection, not two (a full pool of
+   * guards each waiting for a second connection would never finish). Passed explicitly rather than
+   * through AsyncLocalStorage, whose promise hooks would tax every promise of the process.
    */
-  private readonly guardScope = new AsyncLocalStorage<pg.PoolClient>();
+  private readonly guardClient: pg.PoolClient | null;
 
   /** On the process's `Database` (its pool), or on a pool of its own (tests, benchmarks). */
-  constructor(source: pg.Pool | Database) {
+  constructor(source: pg.Pool | Database, guardClient: pg.PoolClient | null = null) {
     this.database = source instanceof Database ? source : null;
     this.pool = source instanceof Database ? source.pool : source;
+    this.guardClient = guardClient;
   }
 
   /**
    * A shared session advisory lock on the digest (`BLOB_GUARD_NAMESPACE`, GcRepository takes it
-   * exclusively to delete bytes) held while `work` runs; the store's calls in `work` use its
-   * connection.
+   * exclusively to delete bytes) held while `work` runs; `work` gets a view of this store bound to
+   * the connection that holds it.
    */
-  async guardBlob<T>(digest: string, work: () => Promise<T>): Promise<T> {
-    if (this.guardScope.getStore()) return work();
+  async guardBlob<T>(digest: string, work: (guarded: PgMetadataStore) => Promise<T>): Promise<T> {
+    if (this.guardClient) return work(this);
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query({ ...SQL.guardBlob, values: [BLOB_GUARD_NAMESPACE, digest] });
       try {
-        return await this.guardScope.run(client, work);
+        return await work(new PgMetadataStore(this.database ?? this.pool, client));
       } finally {
         await client.query({ ...SQL.unguardBlob, values: [BLOB_GUARD_NAMESPACE, digest] }).catch((error) => {
           // A connection that may still hold the lock must not go back to the pool.
@@ -94,7 +96,7 @@ export class PgMetadataStore implements MetadataStore {
 
   /** The guard's connection inside `guardBlob`, else the pool. */
   private get runner(): pg.Pool | pg.PoolClient {
-    return this.guardScope.getStore() ?? this.pool;
+    return this.guardClient ?? this.pool;
   }
 
   async getRepositoryBlob(repository: string, digest: string): Promise<{ size: number } | null> {
@@ -186,6 +188,19 @@ export class PgMetadataStore implements MetadataStore {
     return row
       ? { digest: row.digest, mediaType: row.media_type, size: Number(row.size), payload: row.payload }
       : null;
+  }
+
+  async getManifestDescriptor(
+    repository: string,
+    reference: ManifestReference,
+  ): Promise<ManifestDescriptor | null> {
+    const query =
+      'digest' in reference
+        ? { ...SQL.getManifestDescriptorByDigest, values: [repository, reference.digest] }
+        : { ...SQL.getManifestDescriptorByTag, values: [repository, reference.tag] };
+    const { rows } = await this.pool.query<{ digest: string; media_type: string; size: string }>(query);
+    const row = rows[0];
+    return row ? { digest: row.digest, mediaType: row.media_type, size: Number(row.size) } : null;
   }
 
   async commitManifest(
@@ -446,7 +461,7 @@ export class PgMetadataStore implements MetadataStore {
    * foreign key.
    */
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T | Rollback<T>>): Promise<T> {
-    const guard = this.guardScope.getStore();
+    const guard = this.guardClient;
     for (let attempt = 1; ; attempt++) {
       const client = guard ?? (await this.pool.connect());
       let broken: Error | undefined;
@@ -834,6 +849,19 @@ const SQL = {
   getManifestByTag: {
     name: 'berth_get_manifest_by_tag',
     text: `SELECT m.digest, m.media_type, m.size, m.payload FROM repository r
+      JOIN tag t ON t.repository_id = r.id
+      JOIN manifest m ON m.id = t.manifest_id
+      WHERE r.name = $1 AND t.name = $2`,
+  },
+  getManifestDescriptorByDigest: {
+    name: 'berth_get_manifest_descriptor_by_digest',
+    text: `SELECT m.digest, m.media_type, m.size FROM repository r
+      JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 AND m.digest = $2`,
+  },
+  getManifestDescriptorByTag: {
+    name: 'berth_get_manifest_descriptor_by_tag',
+    text: `SELECT m.digest, m.media_type, m.size FROM repository r
       JOIN tag t ON t.repository_id = r.id
       JOIN manifest m ON m.id = t.manifest_id
       WHERE r.name = $1 AND t.name = $2`,

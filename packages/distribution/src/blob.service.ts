@@ -57,11 +57,11 @@ export class BlobService {
   ): Promise<{ digest: string; size: number } | null> {
     // Under the blob guard: a blob still linked in `from` has its bytes, and GC cannot delete them
     // before the new link is written.
-    return guardedBlob(this.metadata, digest, async () => {
-      const blob = await this.metadata.getRepositoryBlob(from, digest);
+    return guardedBlob(this.metadata, digest, async (metadata) => {
+      const blob = await metadata.getRepositoryBlob(from, digest);
       if (!blob) return null;
       const record = { digest, size: blob.size };
-      await this.metadata.linkBlob(repository, record);
+      await metadata.linkBlob(repository, record);
       return record;
     });
   }

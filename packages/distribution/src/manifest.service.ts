@@ -7,6 +7,7 @@ import type { RegistryEvent } from './event-sink.js';
 import { parseManifest } from './manifest.js';
 import { guardedBlob } from './metadata-store.js';
 import type {
+  ManifestDescriptor,
   CommitManifestResult,
   ManifestReference,
   MetadataStore,
@@ -48,6 +49,15 @@ export class ManifestService {
     private readonly events: RegistryEventFactory = new RegistryEventFactory(),
     private readonly tagPolicy?: TagPolicy,
   ) {}
+
+  /** What `HEAD` answers: a manifest's digest, media type and size, without reading its bytes. */
+  async describe(repository: string, reference: string): Promise<ManifestDescriptor> {
+    const ref = manifestReference(reference);
+    const manifest = ref ? await this.metadata.getManifestDescriptor(repository, ref) : null;
+    if (!manifest)
+      throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository}`);
+    return manifest;
+  }
 
   /** A manifest by tag or digest (as `/v2/` references it); MANIFEST_UNKNOWN when there is none. */
   async get(repository: string, reference: string): Promise<StoredManifest & { tag?: string }> {
@@ -174,11 +184,11 @@ export class ManifestService {
     for (const blob of parsed.blobs) {
       // Read and linked under the blob guard: a blob still linked in `source` has its bytes, and GC
       // cannot delete them before the new link is written.
-      await guardedBlob(this.metadata, blob.digest, async () => {
-        const linked = await this.metadata.getRepositoryBlob(source, blob.digest);
+      await guardedBlob(this.metadata, blob.digest, async (metadata) => {
+        const linked = await metadata.getRepositoryBlob(source, blob.digest);
         if (!linked)
           throw new RegistryError('MANIFEST_BLOB_UNKNOWN', `blob ${blob.digest} not found in ${source}`);
-        await this.metadata.linkBlob(target, { digest: blob.digest, size: linked.size });
+        await metadata.linkBlob(target, { digest: blob.digest, size: linked.size });
       });
     }
     const manifest: NewManifest = {

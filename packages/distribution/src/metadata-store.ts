@@ -50,6 +50,12 @@ export interface MetadataStore {
   getManifest(repository: string, reference: ManifestReference): Promise<StoredManifest | null>;
 
   /**
+   * The same without the payload (what a `HEAD` answers), so the bytes are neither read nor
+   * copied; null when unknown in that repository.
+   */
+  getManifestDescriptor(repository: string, reference: ManifestReference): Promise<ManifestDescriptor | null>;
+
+  /**
    * Records a manifest, its references, the `tags` pointing at it (moved when they pointed
    * elsewhere) and `events`, in one transaction. Inside the transaction it checks that every
    * referenced blob is visible in the repository and every referenced child manifest exists there;
@@ -126,15 +132,20 @@ export interface MetadataStore {
   /**
    * Runs `work` while garbage collection cannot delete the bytes of `digest` (its byte deletion
    * waits, then sees the blob row `work` wrote). The engine wraps every path that commits bytes or
-   * creates a blob row in it: upload completion, mount, copy. Optional: a store without a garbage
-   * collector omits it.
+   * creates a blob row in it: upload completion, mount, copy. `work` gets the store to use while
+   * guarded (a store may bind it to the connection that holds the guard). Optional: a store without
+   * a garbage collector omits it.
    */
-  guardBlob?<T>(digest: string, work: () => Promise<T>): Promise<T>;
+  guardBlob?<T>(digest: string, work: (guarded: MetadataStore) => Promise<T>): Promise<T>;
 }
 
-/** `work` under the store's blob guard when it has one. */
-export function guardedBlob<T>(metadata: MetadataStore, digest: string, work: () => Promise<T>): Promise<T> {
-  return metadata.guardBlob ? metadata.guardBlob(digest, work) : work();
+/** `work` under the store's blob guard when it has one, given the store to use while guarded. */
+export function guardedBlob<T>(
+  metadata: MetadataStore,
+  digest: string,
+  work: (guarded: MetadataStore) => Promise<T>,
+): Promise<T> {
+  return metadata.guardBlob ? metadata.guardBlob(digest, work) : work(metadata);
 }
 
 export interface BlobRecord {
@@ -150,10 +161,13 @@ export interface UploadSession {
 
 export type ManifestReference = { tag: string } | { digest: string };
 
-export interface StoredManifest {
+export interface ManifestDescriptor {
   digest: string;
   mediaType: string;
   size: number;
+}
+
+export interface StoredManifest extends ManifestDescriptor {
   payload: Buffer;
 }
 

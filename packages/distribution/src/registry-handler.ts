@@ -27,7 +27,7 @@ import {
 } from './http.js';
 import { MediaType } from './manifest.js';
 import { ManifestService } from './manifest.service.js';
-import type { MetadataStore } from './metadata-store.js';
+import type { ManifestDescriptor, MetadataStore } from './metadata-store.js';
 import { isValidRepositoryName, isValidTag, requireRepositoryName } from './repository-name.js';
 import { TagService } from './tag.service.js';
 import type { TagPolicy } from './tag-policy.js';
@@ -274,17 +274,13 @@ class RegistryProtocol {
   // --- manifests -----------------------------------------------------------------------------
 
   private async getManifest(req: IncomingMessage, res: ServerResponse, name: string, reference: string) {
-    const manifest = await this.services.manifests.get(name, reference);
-    res.writeHead(200, {
-      'Content-Type': manifest.mediaType,
-      'Content-Length': manifest.size,
-      'Docker-Content-Digest': manifest.digest,
-      ETag: `"${manifest.digest}"`,
-    });
     if (req.method === 'HEAD') {
+      writeManifestHead(res, await this.services.manifests.describe(name, reference));
       res.end();
       return;
     }
+    const manifest = await this.services.manifests.get(name, reference);
+    writeManifestHead(res, manifest);
     res.end(manifest.payload);
     this.pulls.emit(
       this.services.events.create(this.origin(req), 'pull', 'artifact', {
@@ -567,4 +563,14 @@ function uploadHeaders(name: string, uploadId: string, size: number): Record<str
 
 function notAllowed(method: string): RegistryError {
   return new RegistryError('UNSUPPORTED', `method ${method} is not allowed here`, undefined, { status: 405 });
+}
+
+/** The headers a manifest's GET and HEAD share. */
+function writeManifestHead(res: ServerResponse, manifest: ManifestDescriptor): void {
+  res.writeHead(200, {
+    'Content-Type': manifest.mediaType,
+    'Content-Length': manifest.size,
+    'Docker-Content-Digest': manifest.digest,
+    ETag: `"${manifest.digest}"`,
+  });
 }

@@ -178,9 +178,9 @@ export class UploadService {
     }
     const blob = { digest, size };
     // Bytes and row under the blob guard, so GC never deletes bytes a new row relies on.
-    const completed = await guardedBlob(this.metadata, digest, async () => {
+    const completed = await guardedBlob(this.metadata, digest, async (metadata) => {
       await this.blobs.commit(uploadId, digest);
-      return this.metadata.completeUpload(repository, uploadId, blob);
+      return metadata.completeUpload(repository, uploadId, blob);
     });
     if (!completed) {
       throw new RegistryError('BLOB_UPLOAD_UNKNOWN', 'the upload was completed or cancelled concurrently');
@@ -203,9 +203,9 @@ export class UploadService {
         );
       }
       const blob = { digest, size };
-      await guardedBlob(this.metadata, digest, async () => {
+      await guardedBlob(this.metadata, digest, async (metadata) => {
         await this.blobs.commit(uploadId, digest);
-        await this.metadata.linkBlob(repository, blob);
+        await metadata.linkBlob(repository, blob);
       });
       return blob;
     } catch (error) {

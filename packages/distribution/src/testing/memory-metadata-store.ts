@@ -7,6 +7,7 @@ import type {
   NewManifest,
   PageRequest,
   ReferrerDescriptor,
+  ManifestDescriptor,
   StoredManifest,
   UploadSession,
 } from '../metadata-store.js';
@@ -74,6 +75,14 @@ export class MemoryMetadataStore implements MetadataStore {
       size: manifest.size,
       payload: manifest.payload,
     };
+  }
+
+  async getManifestDescriptor(
+    repository: string,
+    reference: ManifestReference,
+  ): Promise<ManifestDescriptor | null> {
+    const manifest = await this.getManifest(repository, reference);
+    return manifest ? { digest: manifest.digest, mediaType: manifest.mediaType, size: manifest.size } : null;
   }
 
   async commitManifest(

@@ -161,6 +161,11 @@ export function describeMetadataStore(name: string, makeStore: () => Promise<Met
         expect(await store.getManifest(repo, { tag: 'b' })).toEqual(stored);
         expect(await store.getManifest(repo, { digest: manifest.digest })).toEqual(stored);
         expect(await store.getManifest(fresh(), { digest: manifest.digest })).toBeNull();
+        const { payload: _payload, ...descriptor } = stored;
+        expect(await store.getManifestDescriptor(repo, { tag: 'b' })).toEqual(descriptor);
+        expect(await store.getManifestDescriptor(repo, { digest: manifest.digest })).toEqual(descriptor);
+        expect(await store.getManifestDescriptor(repo, { tag: 'missing' })).toBeNull();
+        expect(await store.getManifestDescriptor(fresh(), { digest: manifest.digest })).toBeNull();
         expect(await store.listTags(repo, { limit: 10 })).toEqual(['a', 'b']);
         const ids = await eventIds(fixture);
         expect(ids.indexOf(pushed[0]!.id)).toBeGreaterThanOrEqual(0);
