@@ -67,6 +67,7 @@ type WorkerReply =
  */
 export class HashWorkerPool {
   private readonly workers: PoolWorker[] = [];
+  private taken = 0;
   private readonly freeBatches: ArrayBuffer[] = [];
   private nextId = 1;
 
@@ -107,8 +108,14 @@ export class HashWorkerPool {
     if (this.liveWorkers() === 0) this.freeBatches.length = 0;
   }
 
+  /** Batches handed out so far (reused or new): what small hashes must not cost. */
+  get batchesTaken(): number {
+    return this.taken;
+  }
+
   /** @internal */
   takeBatch(): ArrayBuffer {
+    this.taken++;
     return this.freeBatches.pop() ?? new ArrayBuffer(BATCH_BYTES);
   }
 
@@ -218,6 +225,13 @@ export class PoolWorker {
  * then read the result once with `digest`, or `dispose` it. Once it failed, every call rejects.
  */
 export class RunningHash {
+  /**
+   * The first bytes, copied as they came, until they pass LOCAL_DIGEST_MAX_BYTES (then they move
+   * into a batch and this is null): a small blob is hashed here without taking a 512 KiB batch,
+   * whose churn, with many small uploads at once, left tens of MiB of buffers for the collector.
+   */
+  private head: Buffer[] | null = [];
+  private headBytes = 0;
   /** The batch being filled (a whole pooled ArrayBuffer) and how much of it is filled. */
   private batch: Buffer | null = null;
   private filled = 0;
@@ -242,7 +256,7 @@ export class RunningHash {
 
   /** Bytes handed to the worker and not yet hashed, plus those waiting in the current batch. */
   get bytesInFlight(): number {
-    return this.batchesInFlight * BATCH_BYTES + this.filled;
+    return this.batchesInFlight * BATCH_BYTES + this.filled + this.headBytes;
   }
 
   /**
@@ -251,6 +265,36 @@ export class RunningHash {
    */
   async update(bytes: Uint8Array): Promise<void> {
     this.checkUsable();
+    if (this.head !== null) {
+      if (this.headBytes + bytes.length <= LOCAL_DIGEST_MAX_BYTES) {
+        this.head.push(Buffer.from(bytes));
+        this.headBytes += bytes.length;
+        return;
+      }
+      this.leaveHead();
+    }
+    await this.append(bytes);
+  }
+
+  /**
+   * Moves the bytes kept in `head` into the first batch (they fit: LOCAL_DIGEST_MAX_BYTES is less
+   * than a batch, and no batch was taken before); from here on the hash runs on a worker.
+   */
+  private leaveHead(): void {
+    const head = this.head ?? [];
+    this.head = null;
+    this.headBytes = 0;
+    if (head.length === 0) return;
+    this.batch = Buffer.from(this.pool.takeBatch());
+    this.filled = 0;
+    for (const chunk of head) {
+      this.batch.set(chunk, this.filled);
+      this.filled += chunk.length;
+    }
+  }
+
+  /** Copies `bytes` into batches, handing each full one to the worker. */
+  private async append(bytes: Uint8Array): Promise<void> {
     let offset = 0;
     while (offset < bytes.length) {
       if (this.batch === null) {
@@ -273,9 +317,9 @@ export class RunningHash {
   /** The hex digest of every byte given; the hash is finished afterwards. */
   async digest(): Promise<string> {
     this.checkUsable();
-    if (this.worker === null && this.filled <= LOCAL_DIGEST_MAX_BYTES) {
+    if (this.head !== null) {
       const hash = createHash(this.algorithm);
-      if (this.batch) hash.update(this.batch.subarray(0, this.filled));
+      for (const chunk of this.head) hash.update(chunk);
       this.release();
       return hash.digest('hex');
     }
@@ -294,6 +338,7 @@ export class RunningHash {
    */
   settle(): void {
     this.checkUsable();
+    if (this.head !== null) this.leaveHead();
     this.flush();
   }
 
@@ -343,6 +388,8 @@ export class RunningHash {
   /** Finishes the hash on this side and gives its batch back. */
   private release(): void {
     this.finished = true;
+    this.head = null;
+    this.headBytes = 0;
     if (this.batch) this.pool.returnBatch(this.batch.buffer as ArrayBuffer);
     this.batch = null;
     this.filled = 0;

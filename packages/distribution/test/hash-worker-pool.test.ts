@@ -109,6 +109,32 @@ describe(HashWorkerPool.name, () => {
     }
   });
 
+  it('keeps small hashes off the 512 KiB batches, and moves a growing one onto them intact', async () => {
+    const pool = new HashWorkerPool(1);
+    try {
+      const blobs = Array.from({ length: 32 }, () => randomBytes(4096 + Math.floor(Math.random() * 4096)));
+      const digests = await Promise.all(
+        blobs.map(async (blob) => {
+          const hash = pool.create('sha256');
+          for (const chunk of randomChunks(blob, 1024)) await hash.update(chunk);
+          return hash.digest();
+        }),
+      );
+      expect(digests).toEqual(blobs.map((blob) => expectedHex('sha256', blob)));
+      expect(pool.batchesTaken).toBe(0);
+      expect(pool.threads).toBe(0);
+
+      const growing = randomBytes(200 * 1024);
+      const hash = pool.create('sha512');
+      for (const chunk of randomChunks(growing, 3000)) await hash.update(chunk);
+      expect(await hash.digest()).toBe(expectedHex('sha512', growing));
+      expect(pool.batchesTaken).toBe(1);
+      expect(pool.threads).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('stops a worker that stayed idle, and starts one again for the next large hash', async () => {
     const pool = new HashWorkerPool(1, 100);
     try {
