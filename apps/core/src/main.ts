@@ -1,3 +1,4 @@
+import './runtime/v8-tuning.js';
 import 'reflect-metadata';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
