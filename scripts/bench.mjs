@@ -43,6 +43,9 @@ Options
   --no-warmup        skip the untimed warm-up run against each server
   --help             this text
 
+Berth's core runs with the node flags of apps/core/node-flags.json, as \`pnpm start\` and the image
+run it; BERTH_BENCH_NODE_ARGS="…" (space-separated) replaces them for an experiment.
+
 Progress goes to stderr. Exit status: 0 every run completed without errors (targets missed or
 not), 1 a run had errors or failed, 2 bad usage or the servers could not be started.
 `;

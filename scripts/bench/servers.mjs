@@ -209,6 +209,16 @@ export function distributionServer({ log }) {
 }
 
 /**
+ * The core's node flags: BERTH_BENCH_NODE_ARGS (space-separated) when it is set, else those of
+ * apps/core/node-flags.json, which `pnpm start` and the image use too.
+ */
+export function coreNodeFlags(root, env = process.env) {
+  const override = env.BERTH_BENCH_NODE_ARGS;
+  if (override !== undefined) return override.split(' ').filter(Boolean);
+  return JSON.parse(readFileSync(join(root, 'apps/core/node-flags.json'), 'utf8')).flags;
+}
+
+/**
  * Berth's core, `node apps/core/dist/main.js`, against a PostgreSQL database of its own. The
  * bootstrap admin gets `adminPassword`: used only if `/v2/` turns out to require authentication
  * (it is up when `GET /v2/` answers 200, or 401 with a challenge).
@@ -218,7 +228,9 @@ export function berthServer({ root, databaseUrl, adminPassword, log }) {
     name: 'berth',
     label: 'Berth',
     command: process.execPath,
-    args: () => [join(root, 'apps/core/dist/main.js')],
+    // The flags the core is run with everywhere (apps/core/node-flags.json), unless an experiment
+    // replaces them with BERTH_BENCH_NODE_ARGS.
+    args: () => [...coreNodeFlags(root), join(root, 'apps/core/dist/main.js')],
     env: (s) => ({
       BERTH_PORT: String(s.port),
       BERTH_HOST: '127.0.0.1',
