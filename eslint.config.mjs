@@ -61,6 +61,21 @@ export default tseslint.config(
     },
   },
   {
+    // AsyncLocalStorage and async hooks switch on promise hooks for the whole process: every
+    // promise of every request pays for them (docs/performance.md). Pass context explicitly.
+    files: ['apps/*/src/**/*.{ts,tsx}', 'packages/*/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        ...['node:async_hooks', 'async_hooks'].map((name) => ({
+          name,
+          importNames: ['AsyncLocalStorage', 'AsyncResource', 'createHook'],
+          message: 'Promise hooks tax every promise of the process: pass the context explicitly.',
+        })),
+      ],
+    },
+  },
+  {
     languageOptions: {
       globals: {
         process: 'readonly',
