@@ -317,9 +317,12 @@ export class RunningHash {
   /** The hex digest of every byte given; the hash is finished afterwards. */
   async digest(): Promise<string> {
     this.checkUsable();
-    if (this.head !== null) {
+    // Small enough to hash here: bytes still in `head`, or a first batch never handed over (a hash
+    // settled before it had bytes).
+    if (this.head !== null || (this.worker === null && this.filled <= LOCAL_DIGEST_MAX_BYTES)) {
       const hash = createHash(this.algorithm);
-      for (const chunk of this.head) hash.update(chunk);
+      for (const chunk of this.head ?? []) hash.update(chunk);
+      if (this.batch) hash.update(this.batch.subarray(0, this.filled));
       this.release();
       return hash.digest('hex');
     }

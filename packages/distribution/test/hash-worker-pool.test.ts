@@ -124,11 +124,22 @@ describe(HashWorkerPool.name, () => {
       expect(pool.batchesTaken).toBe(0);
       expect(pool.threads).toBe(0);
 
+      const settledEmpty = pool.create('sha256');
+      settledEmpty.settle();
+      await settledEmpty.update(Buffer.alloc(0));
+      expect(await settledEmpty.digest()).toBe(expectedHex('sha256', Buffer.alloc(0)));
+
+      const settledSmall = pool.create('sha256');
+      await settledSmall.update(blobs[0]!.subarray(0, 100));
+      settledSmall.settle();
+      await settledSmall.update(blobs[0]!.subarray(100));
+      expect(await settledSmall.digest()).toBe(expectedHex('sha256', blobs[0]!));
+
       const growing = randomBytes(200 * 1024);
       const hash = pool.create('sha512');
       for (const chunk of randomChunks(growing, 3000)) await hash.update(chunk);
       expect(await hash.digest()).toBe(expectedHex('sha512', growing));
-      expect(pool.batchesTaken).toBe(1);
+      expect(pool.batchesTaken).toBe(3);
       expect(pool.threads).toBe(1);
     } finally {
       await pool.close();
