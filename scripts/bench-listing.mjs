@@ -163,9 +163,10 @@ async function seed(pg, url, o) {
     );
     await step(
       'repositories',
-      `INSERT INTO repository (name, project_id, created_at, updated_at)
+      // first_push_at: every seeded repository holds artifacts, and listings show only those.
+      `INSERT INTO repository (name, project_id, created_at, updated_at, first_push_at)
        SELECT CASE WHEN g = 0 THEN p.name || '/hot/app' ELSE format('%s/team-%s/service-%s', p.name, g % 17, g) END,
-              p.id, now() - make_interval(mins => $1::int - g), now()
+              p.id, now() - make_interval(mins => $1::int - g), now(), now() - make_interval(mins => $1::int - g)
        FROM generate_series(0, $1::int - 1) g
        JOIN project p ON p.name = format('bench-%s', lpad((CASE WHEN g = 0 THEN 0 WHEN g <= $2::int THEN 1
                                                            ELSE 2 + g % ($3::int - 2) END)::text, 4, '0'))`,
