@@ -3,7 +3,7 @@
 // runs a push/pull load through the engine's services without and with garbage collection running,
 // and reports blobs freed per second and the load's latency percentiles. In-process (no HTTP): it
 // measures GC's cost on the database and storage the registry shares. Build first.
-// Usage: node scripts/bench-gc.mjs [--blobs 20000] [--seconds 10] [--workers 5] [--json]
+// Usage: node scripts/bench-gc.mjs [--blobs 20000] [--seconds 10] [--workers 1] [--json]
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ const option = (name, fallback) => {
 };
 const BLOBS = option('blobs', 20_000);
 const SECONDS = option('seconds', 10);
-const WORKERS = option('workers', 5);
+const WORKERS = option('workers', 1);
 const LOAD_CONCURRENCY = option('load', 4);
 const json = args.includes('--json');
 
