@@ -1,13 +1,13 @@
 import type {
   BlobRecord,
   CommitManifestResult,
+  ManifestDescriptor,
   ManifestReference,
   MetadataStore,
   NewManifest,
   PageRequest,
   ReferrerDescriptor,
   RegistryEvent,
-  ManifestDescriptor,
   StoredManifest,
   UploadSession,
 } from '@berth/distribution';
@@ -738,6 +738,15 @@ function formatBytes(bytes: number): string {
 }
 
 /** Named statements: prepared once per connection, then only bound and executed. */
+/** Where a manifest is found by digest or by tag: shared by the reads with and without its payload. */
+const MANIFEST_BY_DIGEST = `FROM repository r
+      JOIN manifest m ON m.repository_id = r.id
+      WHERE r.name = $1 AND m.digest = $2`;
+const MANIFEST_BY_TAG = `FROM repository r
+      JOIN tag t ON t.repository_id = r.id
+      JOIN manifest m ON m.id = t.manifest_id
+      WHERE r.name = $1 AND t.name = $2`;
+
 const SQL = {
   guardBlob: {
     name: 'berth_guard_blob',
@@ -842,29 +851,19 @@ const SQL = {
   },
   getManifestByDigest: {
     name: 'berth_get_manifest_by_digest',
-    text: `SELECT m.digest, m.media_type, m.size, m.payload FROM repository r
-      JOIN manifest m ON m.repository_id = r.id
-      WHERE r.name = $1 AND m.digest = $2`,
+    text: `SELECT m.digest, m.media_type, m.size, m.payload ${MANIFEST_BY_DIGEST}`,
   },
   getManifestByTag: {
     name: 'berth_get_manifest_by_tag',
-    text: `SELECT m.digest, m.media_type, m.size, m.payload FROM repository r
-      JOIN tag t ON t.repository_id = r.id
-      JOIN manifest m ON m.id = t.manifest_id
-      WHERE r.name = $1 AND t.name = $2`,
+    text: `SELECT m.digest, m.media_type, m.size, m.payload ${MANIFEST_BY_TAG}`,
   },
   getManifestDescriptorByDigest: {
     name: 'berth_get_manifest_descriptor_by_digest',
-    text: `SELECT m.digest, m.media_type, m.size FROM repository r
-      JOIN manifest m ON m.repository_id = r.id
-      WHERE r.name = $1 AND m.digest = $2`,
+    text: `SELECT m.digest, m.media_type, m.size ${MANIFEST_BY_DIGEST}`,
   },
   getManifestDescriptorByTag: {
     name: 'berth_get_manifest_descriptor_by_tag',
-    text: `SELECT m.digest, m.media_type, m.size FROM repository r
-      JOIN tag t ON t.repository_id = r.id
-      JOIN manifest m ON m.id = t.manifest_id
-      WHERE r.name = $1 AND t.name = $2`,
+    text: `SELECT m.digest, m.media_type, m.size ${MANIFEST_BY_TAG}`,
   },
   repositoryWithLinkedBlobs: {
     name: 'berth_repository_with_linked_blobs',

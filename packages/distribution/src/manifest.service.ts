@@ -53,18 +53,13 @@ export class ManifestService {
   /** What `HEAD` answers: a manifest's digest, media type and size, without reading its bytes. */
   async describe(repository: string, reference: string): Promise<ManifestDescriptor> {
     const ref = manifestReference(reference);
-    const manifest = ref ? await this.metadata.getManifestDescriptor(repository, ref) : null;
-    if (!manifest)
-      throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository}`);
-    return manifest;
+    return found(ref && (await this.metadata.getManifestDescriptor(repository, ref)), repository, reference);
   }
 
   /** A manifest by tag or digest (as `/v2/` references it); MANIFEST_UNKNOWN when there is none. */
   async get(repository: string, reference: string): Promise<StoredManifest & { tag?: string }> {
     const ref = manifestReference(reference);
-    const manifest = ref ? await this.metadata.getManifest(repository, ref) : null;
-    if (!manifest)
-      throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository}`);
+    const manifest = found(ref && (await this.metadata.getManifest(repository, ref)), repository, reference);
     return 'tag' in ref! ? { ...manifest, tag: ref.tag } : manifest;
   }
 
@@ -246,4 +241,11 @@ function requireCommitted(result: CommitManifestResult, repository: string): voi
     `manifest references ${missing.length === 1 ? 'a blob' : 'blobs'} unknown in ${repository}: ${missing.join(', ')}`,
     { missing },
   );
+}
+
+/** `manifest`, or MANIFEST_UNKNOWN when the reference was malformed or named nothing. */
+function found<T>(manifest: T | null | undefined, repository: string, reference: string): T {
+  if (!manifest)
+    throw new RegistryError('MANIFEST_UNKNOWN', `manifest ${reference} not found in ${repository}`);
+  return manifest;
 }
